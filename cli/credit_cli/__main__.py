@@ -1,0 +1,3 @@
+from credit_cli.main import app
+
+app(prog_name="credit")

@@ -1,0 +1,150 @@
+"""Database schema (SQLAlchemy 2). Alembic migrations in db/ create it; nothing calls create_all outside tests.
+
+The seven raw Home Credit tables keep the exact original (upper-case) column names and are derived from
+`homecredit`, the one description of the raw data. Everything the product itself writes uses typed ORM classes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from credit_core import homecredit
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_SQL_TYPES: dict[homecredit.Kind, Any] = {
+    homecredit.Kind.KEY: sa.BigInteger,
+    homecredit.Kind.TARGET: sa.SmallInteger,
+    homecredit.Kind.NUM: sa.Double,
+    homecredit.Kind.CAT: sa.Text,
+}
+
+
+def _raw_table(spec: homecredit.Table) -> sa.Table:
+    columns = [
+        sa.Column(
+            c.name, _SQL_TYPES[c.kind], primary_key=c.name in spec.primary_key, nullable=c.name not in spec.primary_key
+        )
+        for c in spec.columns
+    ]
+    indexes = [sa.Index(None, name) for name in spec.indexes]
+    checks = [
+        sa.CheckConstraint(f'"{c.name}" IN (0, 1)', name="target_binary")
+        for c in spec.columns
+        if c.kind is homecredit.Kind.TARGET
+    ]
+    return sa.Table(spec.name, Base.metadata, *columns, *indexes, *checks)
+
+
+RAW_TABLES: dict[str, sa.Table] = {spec.name: _raw_table(spec) for spec in homecredit.TABLES}
+
+
+class ClientFeature(Base):
+    """Per-client model features, one row per client, for one feature-set version.
+
+    Storage is compact for fast reads by the scoring service: `numeric` is the float64 little-endian vector
+    of the catalogue's numeric features (NaN = missing) and `categorical` the catalogue's categorical
+    features, both in catalogue order (see credit_core.feature_store).
+    """
+
+    __tablename__ = "client_feature"
+
+    sk_id_curr: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    feature_set_version: Mapped[str] = mapped_column(sa.Text)
+    numeric: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    categorical: Mapped[list[str | None]] = mapped_column(pg.ARRAY(sa.Text))
+    target: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
+class ModelVersion(Base):
+    """Registry of trained model bundles; exactly one row is active (partial unique index)."""
+
+    __tablename__ = "model_version"
+
+    version: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    path: Mapped[str] = mapped_column(sa.Text)
+    feature_set_version: Mapped[str] = mapped_column(sa.Text)
+    threshold: Mapped[float] = mapped_column(sa.Double)
+    metrics: Mapped[dict[str, Any]] = mapped_column(pg.JSONB)
+    details: Mapped[dict[str, Any]] = mapped_column(pg.JSONB)
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    activated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (
+        sa.Index("uq_model_version_one_active", "is_active", unique=True, postgresql_where=sa.text("is_active")),
+    )
+
+
+class Decision(Base):
+    """Audit trail: every decision a service returned, written before the response leaves."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)
+    application_hash: Mapped[str | None] = mapped_column(sa.Text)
+    model_version: Mapped[str] = mapped_column(sa.Text)
+    probability: Mapped[float] = mapped_column(sa.Double)
+    threshold: Mapped[float] = mapped_column(sa.Double)
+    decision: Mapped[str] = mapped_column(sa.Text)
+    feature_hash: Mapped[str] = mapped_column(sa.Text)
+    caller: Mapped[str] = mapped_column(sa.Text)
+    request_id: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
+class ApiKey(Base):
+    """API keys of internal callers. Only a SHA-256 of the (random, high-entropy) key is stored."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.Text, unique=True)
+    key_hash: Mapped[str] = mapped_column(sa.Text, unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AppUser(Base):
+    """Dashboard users (advisors and admins); passwords hashed with argon2."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    username: Mapped[str] = mapped_column(sa.Text, unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.Text)
+    role: Mapped[str] = mapped_column(sa.Text)  # "advisor" | "admin"
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
+class AdvisorDecision(Base):
+    """The advisor's final decision on a client: follow the model, or override it with a reason."""
+
+    __tablename__ = "advisor_decision"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"))
+    model_decision: Mapped[str] = mapped_column(sa.Text)
+    final_decision: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    username: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())

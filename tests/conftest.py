@@ -1,0 +1,69 @@
+"""Shared fixtures: a real PostgreSQL server, migrated test databases, a generated data set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from credit_core import db
+from tests import _postgres
+
+SYNTH_CLIENTS = 3_000
+SYNTH_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """DATABASE_URL's server when set (CI runs the suite once that way), else our own embedded server."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        yield external
+        return
+    embedded = _postgres.start_embedded(tmp_path_factory.mktemp("embedded"))
+    try:
+        yield embedded.url
+    finally:
+        embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def fresh_database(server_url: str) -> Iterator[object]:
+    """Factory of migrated, empty databases, all dropped at the end of the session."""
+    created: list[str] = []
+
+    def make() -> str:
+        url = _postgres.create_database(server_url)
+        created.append(url)
+        db.upgrade(url)
+        return url
+
+    yield make
+    for url in created:
+        _postgres.drop_database(server_url, url)
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_database) -> str:  # type: ignore[no-untyped-def]
+    """The session's main database (migrated)."""
+    return fresh_database()
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = db.create_engine(database_url, pool_size=4)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated data set in the Kaggle format, shared by the whole session."""
+    from credit_pipeline import synth
+
+    out = tmp_path_factory.mktemp("synth")
+    synth.generate(SYNTH_CLIENTS, SYNTH_SEED, out, progress=False)
+    return out
