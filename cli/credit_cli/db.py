@@ -22,3 +22,15 @@ def url() -> None:
     """Print the database URL in use (DATABASE_URL, or the embedded server's socket URL)."""
     settings = get_settings()
     typer.echo(settings.database_url or f"embedded PostgreSQL in {settings.pgdata}")
+
+
+@app.command()
+def bootstrap() -> None:
+    """Migrations, then demo data, features and an active model for whatever the database lacks."""
+    from credit_cli.run import bootstrap as fill
+
+    settings = get_settings()
+    url = db.resolve_database_url(settings)
+    db.upgrade(url)
+    fill(settings, url)
+    typer.echo("database ready")

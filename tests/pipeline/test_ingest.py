@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -41,8 +43,10 @@ def copy_dir(src: Path, dst: Path) -> Path:
 
 def rewrite_line(path: Path, line_number: int, edit: Callable[[list[str]], list[str]]) -> None:
     lines = path.read_text().splitlines(keepends=True)
-    fields = lines[line_number - 1].rstrip("\n").split(",")
-    lines[line_number - 1] = ",".join(edit(fields)) + "\n"
+    fields = next(csv.reader([lines[line_number - 1]]))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(edit(fields))
+    lines[line_number - 1] = out.getvalue()
     path.write_text("".join(lines))
 
 
@@ -149,3 +153,27 @@ async def test_application_only_folder_loads_and_empties_history(
         assert counts["bureau"] == 0
     finally:
         await ingest(loaded, synth_dir, progress=False)  # restore the module's data set
+
+
+def test_cli_reports_the_error_and_exits_non_zero(
+    fresh_database: Callable[[], str], synth_dir: Path, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    broken = copy_dir(synth_dir, tmp_path / "cli")
+    header = (broken / "previous_application.csv").read_text().split("\n", 1)[0].split(",")
+    column = header.index("AMT_CREDIT")
+    rewrite_line(broken / "previous_application.csv", 4, lambda f: [*f[:column], "lots", *f[column + 1 :]])
+    env = dict(os.environ, DATABASE_URL=fresh_database())
+    result = subprocess.run(
+        [sys.executable, "-m", "credit_cli", "data", "ingest", "--from", str(broken)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "previous_application.csv, line 4, column AMT_CREDIT" in result.stderr
+    assert "database is unchanged" in result.stderr
