@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -35,15 +36,21 @@ def fresh_database(server_url: str) -> Iterator[object]:
     """Factory of migrated, empty databases, all dropped at the end of the session."""
     created: list[str] = []
 
-    def make() -> str:
+    def create_and_migrate() -> str:
         url = _postgres.create_database(server_url)
         created.append(url)
         db.upgrade(url)
         return url
 
+    def make() -> str:
+        # A worker thread: both steps run their own event loop, and callers may be inside one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(create_and_migrate).result()
+
     yield make
-    for url in created:
-        _postgres.drop_database(server_url, url)
+    with ThreadPoolExecutor(1) as pool:
+        for url in created:
+            pool.submit(_postgres.drop_database, server_url, url).result()
 
 
 @pytest.fixture(scope="session")

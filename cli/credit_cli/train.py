@@ -1,8 +1,94 @@
-"""`credit train`."""
+"""`credit train`: fit the scoring model, evaluate it, write a versioned bundle, register it.
+
+Two data sources:
+- default: the features Parquet of `credit features build` (the database path). The new version is registered
+  in the database and activated (services hot-swap to it), unless --no-register / --no-activate.
+- --data-dir DIR: Kaggle CSVs read directly (features computed in memory), no database at all; the bundle is
+  only written to disk unless --register is given (handy for experiments, CI and benchmarks).
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
 
-def train() -> None:
-    """Train the scoring model (not implemented yet)."""
-    raise NotImplementedError
+import typer
+
+from credit_cli._common import fail, with_database
+from credit_core.settings import get_settings
+
+
+def train(
+    data_dir: Annotated[Path | None, typer.Option(help="Folder of Kaggle CSVs (application_train.csv required); "
+                                                  "default: the features Parquet")] = None,
+    cv: Annotated[int | None, typer.Option(min=2, help="K-fold out-of-fold evaluation (else one hold-out split)")]
+    = None,
+    report: Annotated[Path | None, typer.Option(help="Also write the evaluation report JSON here")] = None,
+    cost_fn: Annotated[float | None, typer.Option(help="Cost of a missed default [settings: 10]")] = None,
+    cost_fp: Annotated[float | None, typer.Option(help="Cost of refusing a good client [settings: 1]")] = None,
+    truth: Annotated[Path | None, typer.Option(help="truth.csv (SK_ID_CURR, PD) for the oracle AUC; "
+                                               "found automatically in --data-dir")] = None,
+    models_dir: Annotated[Path | None, typer.Option(help="Where bundles go [settings: models/]")] = None,
+    register: Annotated[bool | None, typer.Option(
+        "--register/--no-register", help="Record the version in the database [default: yes, no with --data-dir]",
+    )] = None,
+    activate: Annotated[bool, typer.Option("--activate/--no-activate", help="Make it the served model")] = True,
+    seed: Annotated[int, typer.Option(help="Random seed (splits and CatBoost)")] = 42,
+    iterations: Annotated[int, typer.Option(help="Maximum boosting iterations (early stopping decides)")] = 3000,
+    learning_rate: Annotated[float, typer.Option(help="CatBoost learning rate")] = 0.06,
+    depth: Annotated[int, typer.Option(help="Tree depth")] = 6,
+    threads: Annotated[int, typer.Option(help="CatBoost threads")] = 2,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+) -> None:
+    """Train the scoring model and write a versioned bundle to models/<version>/."""
+    from credit_pipeline import train as training
+    from credit_pipeline.ingest import IngestError
+
+    settings = get_settings()
+    config = training.TrainConfig(
+        cv=cv, seed=seed, iterations=iterations, learning_rate=learning_rate, depth=depth, thread_count=threads,
+        cost_fn=settings.cost_false_negative if cost_fn is None else cost_fn,
+        cost_fp=settings.cost_false_positive if cost_fp is None else cost_fp,
+        progress=progress,
+    )
+    try:
+        if data_dir is not None:
+            data = training.from_csv_dir(data_dir, truth)
+        else:
+            data = training.from_parquet(settings.features_parquet, truth)
+    except (FileNotFoundError, ValueError, IngestError) as exc:
+        raise fail(str(exc)) from exc
+
+    result = training.train(data, config, models_dir or settings.models_dir)
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text((result.path / "report.json").read_text())
+    _print_summary(result.version, result.path, result.report)
+
+    if register if register is not None else data_dir is None:
+        meta = {**result.metadata, "path": str(result.path.resolve())}
+        with_database(lambda engine, _settings: _register(engine, meta, activate))
+        typer.echo(f"registered {result.version}" + (" and activated it" if activate else " (not active)"))
+
+
+async def _register(engine: Any, meta: dict[str, Any], activate: bool) -> None:
+    from credit_core import db, registry
+
+    async with db.session_factory(engine)() as session:
+        await registry.register(session, meta, activate=activate)
+
+
+def _print_summary(version: str, path: Path, r: dict[str, Any]) -> None:
+    evaluation = "out-of-fold" if r["evaluation"].startswith("oof") else "hold-out"
+    n = r["n_evaluated"]
+    typer.echo(f"model {version} → {path}")
+    typer.echo(f"  {r['n_train']:,} clients × {r['n_features']} features, {r['iterations']} trees, "
+               f"trained in {r['train_seconds']:.1f} s")
+    oracle = f" (oracle {r['oracle_auc']:.4f}, ratio {r['auc'] / r['oracle_auc']:.3f})" if r.get("oracle_auc") else ""
+    typer.echo(f"  {evaluation} AUC {r['auc']:.4f}{oracle}, PR-AUC {r['pr_auc']:.4f}, Brier {r['brier']:.4f}, "
+               f"KS {r['ks']:.3f}")
+    typer.echo(f"  threshold {r['threshold']:.4f}: cost/client {r['business_cost'] / n:.4f} "
+               f"(at 0.5: {r['business_cost_at_0_5'] / n:.4f}, grant all: "
+               f"{r['baselines']['grant_everyone'] / n:.4f}, refuse all: {r['baselines']['refuse_everyone'] / n:.4f})")
+    typer.echo(f"  confusion {json.dumps(r['confusion'])}, approval rate {r['approval_rate']:.1%}")

@@ -73,6 +73,21 @@ class ClientFeature(Base):
     computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
 
 
+class ClientShap(Base):
+    """Exact SHAP values per model version and client, precomputed in batches by the explain service.
+
+    `shap` is the float64 little-endian vector over the bundle's feature order (log-odds contributions).
+    """
+
+    __tablename__ = "client_shap"
+
+    model_version: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    sk_id_curr: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    base_value: Mapped[float] = mapped_column(sa.Double)
+    shap: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
 class ModelVersion(Base):
     """Registry of trained model bundles; exactly one row is active (partial unique index)."""
 

@@ -1,0 +1,71 @@
+"""One client's explanation: base value, prediction, top contributions, the rest, and reasons."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from credit_core.explain import catalogue, reasons
+from credit_core.explain._bundle import BundleLike, sigmoid
+from credit_core.explain.population import Population
+from credit_core.explain.shap_values import compute
+
+SCHEMA_VERSION = "1"
+DEFAULT_TOP = 10
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def build(
+    bundle: BundleLike,
+    row: dict[str, Any],
+    base_value: float,
+    shap: np.ndarray,
+    population: Population | None,
+    *,
+    top: int = DEFAULT_TOP,
+) -> dict[str, Any]:
+    """The versioned explanation payload for one row of feature values and its SHAP vector."""
+    names = list(bundle.feature_names)
+    values = [_plain(row.get(name)) for name in names]
+    shap_list = [float(s) for s in shap]
+    log_odds = float(base_value + float(np.sum(shap)))
+    order = sorted(range(len(names)), key=lambda i: -abs(shap_list[i]))
+    shown, others = order[:top], order[top:]
+    contributions = [
+        {
+            "feature": names[i],
+            "label": catalogue.labels(names[i]),
+            "value": values[i],
+            "display_value": catalogue.displays(names[i], values[i]),
+            "shap": shap_list[i],
+        }
+        for i in shown
+    ]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "meta": {"model_version": bundle.version, "method": "tree_shap", "output": "log_odds"},
+        "base_value": float(base_value),
+        "prediction": {"log_odds": log_odds, "probability": float(sigmoid(log_odds))},
+        "contributions": contributions,
+        "rest": {"count": len(others), "shap": float(sum(shap_list[i] for i in others))},
+        "reasons": [asdict(r) for r in reasons.top_reasons(names, shap_list, values, population)],
+    }
+
+
+def explain_frame(
+    bundle: BundleLike, frame: pl.DataFrame, population: Population | None, *, top: int = DEFAULT_TOP
+) -> dict[str, Any]:
+    """Live explanation of a one-row feature frame (the what-if path)."""
+    batch = compute(bundle, frame, thread_count=1)
+    return build(bundle, frame.row(0, named=True), batch.base_value, batch.values[0], population, top=top)

@@ -1,0 +1,85 @@
+"""The active model bundle of a service, hot-swapped when the registry activates another version.
+
+A background task asks the registry for the active version id every `poll_seconds` (one cheap query).
+When it changes, the new bundle is loaded in a thread and the reference is swapped in one assignment:
+requests already running keep the bundle they took, new ones get the new bundle, none fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from credit_core import registry
+
+log = logging.getLogger("credit.model")
+
+
+def _default_loader(path: Path) -> Any:
+    from credit_core.model import ModelBundle
+
+    return ModelBundle.load(path)
+
+
+class ModelHolder:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        poll_seconds: float,
+        loader: Callable[[Path], Any] = _default_loader,
+        models_dir: Path | None = None,
+    ) -> None:
+        self.sessions, self.poll_seconds, self.loader, self.models_dir = sessions, poll_seconds, loader, models_dir
+        self.bundle: Any = None
+        self.active_id: object = None
+        self.metadata: Any = None  # the orm.ModelVersion row of the served bundle
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return self.bundle is not None
+
+    async def refresh(self) -> bool:
+        """Load the registry's active bundle if it changed; True when a new bundle was swapped in."""
+        async with self._lock:
+            async with self.sessions() as session:
+                active_id = await registry.active_version_id(session)
+                if active_id is None or (active_id == self.active_id and self.bundle is not None):
+                    return False
+                row = await registry.active_version(session)
+            if row is None:
+                return False
+            path = registry.resolve_path(row, self.models_dir) if self.models_dir else Path(row.path)
+            bundle = await asyncio.to_thread(self.loader, path)
+            self.bundle, self.metadata, self.active_id = bundle, row, active_id  # the swap
+            log.info("serving model %s", row.version)
+            return True
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                await self.refresh()
+            except Exception as exc:  # the database may be down for a while: keep serving, keep polling
+                log.warning("model registry poll failed: %s", type(exc).__name__)
+
+    async def start(self) -> None:
+        try:
+            await self.refresh()
+        except Exception as exc:
+            log.warning("no model loaded at startup: %s", type(exc).__name__)
+        self._task = asyncio.create_task(self._poll(), name="model-holder-poll")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

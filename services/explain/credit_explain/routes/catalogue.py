@@ -1,0 +1,62 @@
+"""The feature catalogue, per-feature population distributions and two-feature joint views."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from credit_core import features
+from credit_core.explain import catalogue, client_row, joint, store
+from credit_core.service.problems import ProblemError
+from credit_explain.deps import ConnectionDep, ContextDep, valid_feature
+
+router = APIRouter()
+FeatureA = Annotated[str, Depends(valid_feature)]
+OptionalClient = Annotated[int | None, Query(ge=1, le=2**62)]
+
+
+@router.get("/features")
+async def list_features() -> dict[str, Any]:
+    return {"feature_set_version": features.FEATURE_SET_VERSION,
+            "features": [catalogue.describe(f) for f in features.CATALOGUE]}
+
+
+async def _client(conn: Any, client_id: int | None) -> dict[str, Any] | None:
+    if client_id is None:
+        return None
+    record = await store.fetch_client(conn, "", features.FEATURE_SET_VERSION, client_id)
+    if record is None:
+        raise ProblemError(404, "client not found", f"No features for client {client_id}.", client_id=client_id)
+    return client_row.as_dict(record)
+
+
+@router.get("/features/{name}/distribution")
+async def distribution(name: FeatureA, ctx: ContextDep, conn: ConnectionDep,
+                       client_id: OptionalClient = None) -> dict[str, Any]:
+    """Population split by known outcome (repaid / defaulted), from the bundle's population.json."""
+    if not ctx.population.has(name):
+        raise ProblemError(404, "distribution not found", f"No population data for {name!r}.", feature=name)
+    body = {"feature": name, "label": catalogue.labels(name), "model_version": ctx.version,
+            "population": ctx.population.n, **ctx.population.distribution(name)}
+    client = await _client(conn, client_id)
+    if client is not None:
+        value = client.get(name)
+        body["client"] = {"client_id": client_id, "value": value, "display_value": catalogue.displays(name, value),
+                          "percentile": ctx.population.percentile(name, value),
+                          "default_rate": ctx.population.default_rate(name, value)}
+    return body
+
+
+def _valid_b(b: str, ctx: ContextDep) -> str:
+    return valid_feature(b, ctx)
+
+
+@router.get("/features/{name}/{b}/joint")
+async def joint_view(name: FeatureA, b: Annotated[str, Depends(_valid_b)], ctx: ContextDep, conn: ConnectionDep,
+                     client_id: OptionalClient = None) -> dict[str, Any]:
+    """Scatter (numeric×numeric), quartiles by category (numeric×categorical) or crosstab, over the reference."""
+    if name == b:
+        raise ProblemError(422, "invalid feature pair", "Choose two different features.", feature=name)
+    client = await _client(conn, client_id)
+    return {"model_version": ctx.version, **joint.joint(ctx.reference, name, b, client)}

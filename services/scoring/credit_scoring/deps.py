@@ -1,0 +1,52 @@
+"""Dependencies: settings, caller, the served bundle, a pooled database connection."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+
+from credit_core.service.auth import CallerDep, require_api_key
+from credit_core.service.model_holder import ModelHolder
+from credit_core.service.observability import request_id
+from credit_core.service.problems import ProblemError
+from credit_scoring.config import ScoringSettings
+
+__all__ = ["BundleDep", "CallerDep", "ConnectionDep", "HolderDep", "RequestIdDep", "SettingsDep", "require_api_key"]
+
+
+async def get_settings(request: Request) -> ScoringSettings:
+    settings: ScoringSettings = request.app.state.settings
+    return settings
+
+
+async def get_holder(request: Request) -> ModelHolder:
+    holder: ModelHolder = request.app.state.holder
+    return holder
+
+
+async def get_bundle(request: Request) -> Any:
+    """The bundle at the start of the request: a concurrent hot swap never changes it mid-request."""
+    bundle = request.app.state.holder.bundle
+    if bundle is None:
+        raise ProblemError(503, "model not loaded", "No active model version is loaded yet.")
+    return bundle
+
+
+async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    async with request.app.state.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        yield raw.driver_connection
+
+
+async def get_request_id(request: Request) -> str | None:
+    return request_id(request.scope)
+
+
+SettingsDep = Annotated[ScoringSettings, Depends(get_settings)]
+HolderDep = Annotated[ModelHolder, Depends(get_holder)]
+BundleDep = Annotated[Any, Depends(get_bundle)]
+ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
+RequestIdDep = Annotated[str | None, Depends(get_request_id)]

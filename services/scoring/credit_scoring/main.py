@@ -1,0 +1,115 @@
+"""The scoring service's app factory (`create_app`) and the module-level `app` for uvicorn."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+from credit_core import db
+from credit_core.service import auth, limits, observability, problems
+from credit_core.service.database import create_service_engine
+from credit_core.service.model_holder import ModelHolder
+from credit_core.settings import Settings
+from credit_scoring.config import ScoringSettings
+from credit_scoring.routes import health, kserve, model, score
+
+DESCRIPTION = """Default probability and granted/refused decision for Home Credit clients and new applications.
+
+All `/v1` endpoints need `Authorization: Bearer <API key>` (`credit apikey create NAME`). Errors are
+RFC 9457 problem details (`application/problem+json`). Every decision returned is first stored in the
+audit table (`decision_id`)."""
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+def _unique_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | None = None) -> FastAPI:
+    """The service; `bundle_loader` (path -> bundle) defaults to credit_core.model.ModelBundle.load."""
+    config = settings if isinstance(settings, ScoringSettings) else ScoringSettings(**settings.model_dump())
+    metrics = observability.Metrics("scoring")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_service_engine(db.resolve_database_url(config), pool_size=config.db_pool_size)
+        sessions = db.session_factory(engine)
+        holder = ModelHolder(sessions, config.model_poll_seconds, models_dir=config.models_dir,
+                             **({"loader": bundle_loader} if bundle_loader else {}))
+        app.state.engine, app.state.holder = engine, holder
+        app.state.key_verifier = auth.KeyVerifier(sessions)
+        await holder.start()
+        try:
+            yield
+        finally:
+            await holder.stop()
+            await engine.dispose()
+
+    app = FastAPI(title="Prêt à dépenser — scoring", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  generate_unique_id_function=_unique_id)
+    app.state.settings, app.state.metrics = config, metrics
+    problems.install_problem_handlers(app)
+    app.add_middleware(limits.BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    observability.install_observability(app, metrics)
+
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(auth.require_api_key)])
+    v1.include_router(score.router, tags=["scoring"])
+    v1.include_router(kserve.router, tags=["kserve"])
+    v1.include_router(model.router, tags=["model"])
+    app.include_router(v1)
+    app.include_router(health.router, tags=["health"])
+
+    def refresh_gauge() -> None:
+        holder = getattr(app.state, "holder", None)
+        metrics.set_model_version(str(holder.bundle.version) if holder and holder.bundle else None)
+
+    app.add_api_route("/metrics", observability.metrics_endpoint(metrics, refresh_gauge), methods=["GET"],
+                      include_in_schema=False)
+    _document_problem(app)
+    return app
+
+
+def _document_problem(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict:  # type: ignore[type-arg]
+        if app.openapi_schema is None:
+            schema = original()
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+@lru_cache
+def _app_for_uvicorn() -> FastAPI:
+    from credit_scoring.config import get_scoring_settings
+
+    if os.environ.get("CREDIT_ACCESS_LOG", "1") != "0":  # benchmarks turn the per-request line off
+        observability.configure_access_log()
+    return create_app(get_scoring_settings())
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `app` for uvicorn (credit_scoring.main:app), built on first access: importing create_app builds nothing.
+    if name == "app":
+        return _app_for_uvicorn()
+    raise AttributeError(name)

@@ -1,0 +1,45 @@
+"""Scored results to response models, and the problem responses documented in OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from credit_scoring.schemas import ScoreOut
+from credit_scoring.scorer import Scored
+
+_PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def problem_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {401: "Missing or invalid API key.", 404: "Not found.", 413: "Request body too large.",
+                    422: "Invalid request; `errors[].field` names each bad field.",
+                    503: "Database unreachable or no model loaded."}
+    return {s: {"description": descriptions.get(s, "Error."), **_PROBLEM} for s in statuses}
+
+
+def score_out(scored: Scored) -> ScoreOut:
+    result, stored = scored
+    return ScoreOut(
+        client_id=result.client_id, probability_default=result.probability, decision=result.decision,  # type: ignore[arg-type]
+        threshold=result.threshold, margin=result.margin, risk_band=result.risk_band,
+        model_version=result.model_version, decision_id=stored.decision_id, scored_at=stored.scored_at,
+        application_hash=result.application_hash,
+    )
+
+
+def score_dict(scored: Scored) -> dict[str, Any]:
+    """Same content as score_out, as a plain dict: big batches skip per-item model construction."""
+    result, stored = scored
+    return {
+        "client_id": result.client_id, "probability_default": result.probability, "decision": result.decision,
+        "threshold": result.threshold, "margin": result.margin, "risk_band": result.risk_band,
+        "model_version": result.model_version, "decision_id": stored.decision_id, "scored_at": stored.scored_at,
+        "application_hash": result.application_hash,
+    }
+
+
+def json_response(content: dict[str, Any]) -> Response:
+    return Response(orjson.dumps(content), media_type="application/json")

@@ -1,0 +1,39 @@
+"""Open endpoints: liveness, readiness (database + model) and Prometheus metrics."""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from credit_core.service.problems import ProblemError
+from credit_scoring.routes._convert import problem_docs
+
+router = APIRouter()
+
+
+class Health(BaseModel):
+    status: str
+    model_version: str | None = None
+
+
+@router.get("/healthz", response_model=Health)
+async def healthz() -> Health:
+    """The process is alive (no dependency checked)."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Health, responses=problem_docs(503))
+async def readyz(request: Request) -> Health:
+    """200 only when the database answers and a model is loaded."""
+    holder = request.app.state.holder
+    try:
+        async with asyncio.timeout(2.0), request.app.state.engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+    except Exception as exc:
+        raise ProblemError(503, "not ready", "The database is unreachable.") from exc
+    if not holder.ready:
+        raise ProblemError(503, "not ready", "No model is loaded.")
+    return Health(status="ready", model_version=str(holder.bundle.version))

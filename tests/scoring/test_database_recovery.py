@@ -1,0 +1,46 @@
+"""The service survives its database going away: 503 problems while it is down, 200 again once it is back."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+from asgi_lifespan import LifespanManager
+
+from credit_scoring.main import create_app
+from tests.scoring._outage import Outage
+from tests.scoring.conftest import FIRST_ID, ScoringEnv
+
+
+async def test_503_while_the_database_is_down_then_recovery_without_restart(scoring_env: ScoringEnv) -> None:
+    outage = Outage(scoring_env.url)
+    await outage.up()
+    app = create_app(scoring_env.settings(database_url=outage.url))
+    try:
+        async with LifespanManager(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://s",
+            headers={"Authorization": f"Bearer {scoring_env.api_key}"},
+        ) as client:
+            assert (await client.get(f"/v1/clients/{FIRST_ID}/score")).status_code == 200
+
+            await outage.down()
+            started = time.monotonic()
+            down = await client.get(f"/v1/clients/{FIRST_ID}/score")
+            assert time.monotonic() - started < 10  # fails fast instead of hanging
+            assert down.status_code == 503
+            assert down.headers["content-type"] == "application/problem+json"
+            assert down.json()["title"] == "database unavailable"
+            assert (await client.get("/readyz")).status_code == 503
+            assert (await client.get("/healthz")).status_code == 200
+
+            await outage.up()
+            deadline = time.monotonic() + 15
+            status = 0
+            while time.monotonic() < deadline and status != 200:
+                status = (await client.get(f"/v1/clients/{FIRST_ID}/score")).status_code
+                await asyncio.sleep(0.1)
+            assert status == 200
+            assert (await client.get("/readyz")).status_code == 200
+    finally:
+        await outage.down()

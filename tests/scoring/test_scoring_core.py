@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import sqlalchemy as sa
+
+from credit_core import db, feature_store, model, registry
+from credit_core.service import auth
+from credit_scoring import scoring
+from tests.scoring.conftest import FIRST_ID, ScoringEnv
+
+
+async def test_record_decoder_matches_the_bundle_pipeline(scoring_env: ScoringEnv) -> None:
+    async with db.session_factory(scoring_env.engine)() as session:
+        row = await registry.active_version(session)
+    assert row is not None
+    bundle = model.ModelBundle.load(row.path)
+    async with scoring_env.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        records = await feature_store.fetch(raw, list(range(FIRST_ID, FIRST_ID + 40)))
+    direct = bundle.predict_proba(scoring.RecordDecoder(bundle).model_input(records))
+    via_frame = bundle.predict_proba(bundle.to_model_input(feature_store.decode(records)))
+    assert direct.tolist() == via_frame.tolist()
+    fast = scoring.score_records(bundle, records)
+    slow = scoring.score_frame(bundle, feature_store.decode(records), [r.feature_hash for r in fast],
+                               [r.client_id for r in fast])
+    assert fast == slow
+
+
+def test_application_hash_is_canonical() -> None:
+    a = scoring.application_hash({"AMT_CREDIT": 1.0, "CODE_GENDER": "F", "X": None}, None)
+    b = scoring.application_hash({"CODE_GENDER": "F", "AMT_CREDIT": 1.0}, {})
+    assert a == b and len(a) == 64
+    assert a != scoring.application_hash({"CODE_GENDER": "M", "AMT_CREDIT": 1.0}, None)
+
+
+def test_apikey_cli_prints_a_working_key_once(scoring_env: ScoringEnv) -> None:
+    env = {**os.environ, "DATABASE_URL": scoring_env.url}
+    done = subprocess.run([sys.executable, "-m", "credit_cli", "apikey", "create", "cli-test"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    key = done.stdout.strip()
+    assert key.startswith(auth.PREFIX)
+    again = subprocess.run([sys.executable, "-m", "credit_cli", "apikey", "create", "cli-test"], env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode != 0 and "already exists" in again.stderr
+
+
+async def test_keys_are_stored_hashed(scoring_env: ScoringEnv) -> None:
+    async with scoring_env.engine.connect() as conn:
+        hashes = (await conn.execute(sa.text("SELECT key_hash FROM api_key"))).scalars().all()
+    assert all(len(h) == 64 for h in hashes)
+
+
+def test_batched_application_features_equal_one_by_one() -> None:
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from credit_core.features import features_for_application
+    from credit_scoring.applications import application_features
+
+    bureau = {"SK_ID_BUREAU": 5, "DAYS_CREDIT": -100, "CREDIT_ACTIVE": "Active", "AMT_CREDIT_SUM": 1000.0}
+    apps: list[tuple[dict[str, object], dict[str, list[dict[str, object]]] | None]] = [
+        ({"AMT_CREDIT": 1e5, "AMT_INCOME_TOTAL": 5e4, "AMT_ANNUITY": 5e3, "DAYS_BIRTH": -12000}, None),
+        ({"SK_ID_CURR": 7, "AMT_CREDIT": 2e5, "AMT_INCOME_TOTAL": 6e4, "DAYS_EMPLOYED": 365243},
+         {"bureau": [bureau], "bureau_balance": [{"SK_ID_BUREAU": 5, "MONTHS_BALANCE": -1, "STATUS": "1"}]}),
+        ({"AMT_CREDIT": 3e5, "AMT_INCOME_TOTAL": 7e4},  # same SK_ID_BUREAU as above: must not be mixed up
+         {"bureau": [{**bureau, "CREDIT_ACTIVE": "Closed"}], "bureau_balance": []}),
+        ({"AMT_CREDIT": 3e5}, {"previous_application": [{"SK_ID_PREV": 1, "AMT_APPLICATION": 100.0}],
+                               "installments_payments": [{"SK_ID_PREV": 1, "AMT_INSTALMENT": 10.0, "AMT_PAYMENT": 5.0,
+                                                          "DAYS_INSTALMENT": -10, "DAYS_ENTRY_PAYMENT": -5}]}),
+        ({"AMT_CREDIT": 4e5}, {}),
+        ({"AMT_CREDIT": 5e5}, None),
+    ]
+    one_by_one = pl.concat([features_for_application(a, h) for a, h in apps], how="vertical_relaxed")
+    assert_frame_equal(application_features(apps), one_by_one, check_dtypes=False)
