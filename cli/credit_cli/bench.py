@@ -15,10 +15,12 @@ from typing import Annotated
 import psutil
 import typer
 
+from credit_cli.bench_scoring import scoring
 from credit_core import db
 from credit_core.settings import Settings
 
 app = typer.Typer(no_args_is_help=True)
+app.command("scoring")(scoring)
 
 
 @dataclass

@@ -10,6 +10,7 @@ Two data sources:
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,20 +26,21 @@ def train(
     cv: Annotated[int | None, typer.Option(min=2, help="K-fold out-of-fold evaluation (else one hold-out split)")]
     = None,
     report: Annotated[Path | None, typer.Option(help="Also write the evaluation report JSON here")] = None,
-    cost_fn: Annotated[float | None, typer.Option(help="Cost of a missed default [settings: 10]")] = None,
-    cost_fp: Annotated[float | None, typer.Option(help="Cost of refusing a good client [settings: 1]")] = None,
+    cost_fn: Annotated[float | None, typer.Option(help="Cost of a missed default (settings default: 10)")] = None,
+    cost_fp: Annotated[float | None, typer.Option(help="Cost of refusing a good client (settings default: 1)")] = None,
     truth: Annotated[Path | None, typer.Option(help="truth.csv (SK_ID_CURR, PD) for the oracle AUC; "
                                                "found automatically in --data-dir")] = None,
-    models_dir: Annotated[Path | None, typer.Option(help="Where bundles go [settings: models/]")] = None,
+    models_dir: Annotated[Path | None, typer.Option(help="Where bundles go (settings default: models/)")] = None,
     register: Annotated[bool | None, typer.Option(
-        "--register/--no-register", help="Record the version in the database [default: yes, no with --data-dir]",
+        "--register/--no-register", help="Record the version in the database (default: yes, but no with --data-dir)",
     )] = None,
     activate: Annotated[bool, typer.Option("--activate/--no-activate", help="Make it the served model")] = True,
-    seed: Annotated[int, typer.Option(help="Random seed (splits and CatBoost)")] = 42,
-    iterations: Annotated[int, typer.Option(help="Maximum boosting iterations (early stopping decides)")] = 3000,
-    learning_rate: Annotated[float, typer.Option(help="CatBoost learning rate")] = 0.06,
-    depth: Annotated[int, typer.Option(help="Tree depth")] = 6,
-    threads: Annotated[int, typer.Option(help="CatBoost threads")] = 2,
+    seed: Annotated[int | None, typer.Option(help="Random seed (splits and CatBoost) [42]")] = None,
+    iterations: Annotated[int | None, typer.Option(help="Maximum boosting iterations; early stopping decides "
+                                                   "[3000]")] = None,
+    learning_rate: Annotated[float | None, typer.Option(help="CatBoost learning rate [0.08]")] = None,
+    depth: Annotated[int | None, typer.Option(help="Tree depth [6]")] = None,
+    threads: Annotated[int | None, typer.Option(help="CatBoost threads [2]")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:
     """Train the scoring model and write a versioned bundle to models/<version>/."""
@@ -46,12 +48,16 @@ def train(
     from credit_pipeline.ingest import IngestError
 
     settings = get_settings()
+    overrides = {"seed": seed, "iterations": iterations, "learning_rate": learning_rate, "depth": depth,
+                 "thread_count": threads}
     config = training.TrainConfig(
-        cv=cv, seed=seed, iterations=iterations, learning_rate=learning_rate, depth=depth, thread_count=threads,
+        cv=cv,
         cost_fn=settings.cost_false_negative if cost_fn is None else cost_fn,
         cost_fp=settings.cost_false_positive if cost_fp is None else cost_fp,
         progress=progress,
+        **{k: v for k, v in overrides.items() if v is not None},
     )
+    started = time.perf_counter()
     try:
         if data_dir is not None:
             data = training.from_csv_dir(data_dir, truth)
@@ -60,11 +66,13 @@ def train(
     except (FileNotFoundError, ValueError, IngestError) as exc:
         raise fail(str(exc)) from exc
 
+    loaded = time.perf_counter()
     result = training.train(data, config, models_dir or settings.models_dir)
     if report is not None:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text((result.path / "report.json").read_text())
     _print_summary(result.version, result.path, result.report)
+    typer.echo(f"  total {time.perf_counter() - started:.1f} s (features {loaded - started:.1f} s)")
 
     if register if register is not None else data_dir is None:
         meta = {**result.metadata, "path": str(result.path.resolve())}

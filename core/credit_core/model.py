@@ -131,7 +131,8 @@ class ModelBundle:
 
     def predict_log_odds(self, model_input: Pool) -> np.ndarray:
         """Raw score (log-odds of default), one per row."""
-        threads = 1 if model_input.num_row() <= SMALL_BATCH_ROWS else self.batch_threads
+        rows = model_input.num_row() if isinstance(model_input, Pool) else len(model_input)
+        threads = 1 if rows <= SMALL_BATCH_ROWS else self.batch_threads  # a thread pool costs more than 1 row
         raw = self.model.predict(model_input, prediction_type="RawFormulaVal", thread_count=threads)
         return np.asarray(raw, dtype=np.float64)
 

@@ -79,24 +79,31 @@ def summarise_numeric(values: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     summary: dict[str, Any] = {"kind": "numeric", "missing": _split_counts(y[~present])}
     if v.size == 0:
         return {**summary, "edges": [], "counts": {o: [] for o in OUTCOMES}, "percentiles": [], "discrete": False}
-    distinct = np.unique(v)
+    # One sort serves everything: distinct values, quantiles, and bin counts (by bisecting the edges into the
+    # sorted values and differencing a running count of defaults, instead of binning every value).
+    order = np.argsort(v, kind="stable")
+    ordered = v[order]
+    defaults = np.concatenate([[0], np.cumsum(t[order])])
+    distinct = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
     if distinct.size <= MAX_DISCRETE:
         edges, discrete = _discrete_edges(distinct), True
     else:
-        edges, discrete = _robust_edges(v), False
-    k = edges.size - 1
-    bins = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, k - 1)
-    counts = np.bincount(bins + k * t, minlength=2 * k).reshape(2, k)
+        edges, discrete = _robust_edges(ordered), False
+    # Bin j holds edges[j] <= x < edges[j+1]; the first bin also takes what is below, the last what is above.
+    bounds = np.concatenate([[0], np.searchsorted(ordered, edges[1:-1], side="left"), [ordered.size]])
+    defaulted = np.diff(defaults[bounds])
+    below_end = int(np.searchsorted(ordered, edges[0], side="left"))
+    above_start = int(np.searchsorted(ordered, edges[-1], side="right"))
     return {
         **summary,
         "edges": _round_list(edges),
-        "counts": {o: counts[i].tolist() for i, o in enumerate(OUTCOMES)},
-        "percentiles": _round_list(np.quantile(v, np.linspace(0.0, 1.0, 101))),
+        "counts": {"repaid": (np.diff(bounds) - defaulted).tolist(), "defaulted": defaulted.tolist()},
+        "percentiles": _round_list(_quantiles(ordered, np.linspace(0.0, 1.0, 101))),
         "discrete": discrete,
-        "min": _round(float(distinct[0])),
-        "max": _round(float(distinct[-1])),
-        "below": _split_counts(t[v < edges[0]]),
-        "above": _split_counts(t[v > edges[-1]]),
+        "min": _round(float(ordered[0])),
+        "max": _round(float(ordered[-1])),
+        "below": _counts(below_end, int(defaults[below_end])),
+        "above": _counts(ordered.size - above_start, int(defaults[-1] - defaults[above_start])),
     }
 
 
@@ -128,13 +135,25 @@ def _discrete_edges(distinct: np.ndarray) -> np.ndarray:
     return np.concatenate([[2 * distinct[0] - mids[0]], mids, [2 * distinct[-1] - mids[-1]]])
 
 
-def _robust_edges(v: np.ndarray) -> np.ndarray:
+def _robust_edges(ordered: np.ndarray) -> np.ndarray:
     # Widen the quantile range until it is not degenerate (e.g. 99 % zeros and a long tail).
     for tail in (TAIL, TAIL / 10, 0.0):
-        lo, hi = np.quantile(v, [tail, 1.0 - tail])
+        lo, hi = _quantiles(ordered, np.array([tail, 1.0 - tail]))
         if hi > lo:
             return np.linspace(lo, hi, N_BINS + 1)
-    return np.array([v[0] - 0.5, v[0] + 0.5])  # unreachable with > MAX_DISCRETE distinct values
+    return np.array([ordered[0] - 0.5, ordered[0] + 0.5])  # unreachable with > MAX_DISCRETE distinct values
+
+
+def _quantiles(ordered: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """np.quantile's default (linear) method on already sorted values."""
+    position = q * (ordered.size - 1)
+    lo = np.floor(position).astype(np.int64)
+    hi = np.minimum(lo + 1, ordered.size - 1)
+    return ordered[lo] + (position - lo) * (ordered[hi] - ordered[lo])
+
+
+def _counts(n: int, defaulted: int) -> dict[str, int]:
+    return {"repaid": n - defaulted, "defaulted": defaulted}
 
 
 def _split_counts(y: np.ndarray) -> dict[str, int]:

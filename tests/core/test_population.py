@@ -48,6 +48,21 @@ def test_numeric_summary(frame: tuple[pl.DataFrame, np.ndarray]) -> None:
     assert sum(s["counts"]["defaulted"]) == int(y[present].sum())
 
 
+def test_bin_counts_match_naive_binning() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 500, 20_000).astype(float)  # integers: no value sits on a (rounded) edge
+    values[:300] = rng.integers(-10_000, 10_000, 300)  # tails beyond the 1-99 % range
+    y = (rng.random(values.size) < 0.2).astype(np.int64)
+    s = population.summarise_numeric(values, y)
+    edges = np.array(s["edges"])
+    bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
+    for label, outcome in (("repaid", 0), ("defaulted", 1)):
+        assert s["counts"][label] == np.bincount(bins[y == outcome], minlength=len(edges) - 1).tolist()
+        assert s["below"][label] == int(((values < edges[0]) & (y == outcome)).sum())
+        assert s["above"][label] == int(((values > edges[-1]) & (y == outcome)).sum())
+    np.testing.assert_allclose(s["percentiles"], np.quantile(values, np.linspace(0, 1, 101)), rtol=1e-5)
+
+
 def test_discrete_numeric_gets_one_bin_per_value(frame: tuple[pl.DataFrame, np.ndarray]) -> None:
     df, y = frame
     s = population.summarise(df, y)["features"]["CNT_CHILDREN"]

@@ -54,7 +54,9 @@ def check_report(report: dict, n_train: int) -> None:
     c = report["confusion"]
     assert c["tn"] + c["fp"] + c["fn"] + c["tp"] == report["n_evaluated"]
     assert report["business_cost"] == c["fn"] * 10 + c["fp"] * 1
-    assert report["n_train"] == n_train and report["n_features"] == len(features.FEATURE_NAMES) and report["train_seconds"] > 0
+    assert report["n_train"] == n_train
+    assert report["n_features"] == len(features.FEATURE_NAMES)
+    assert report["train_seconds"] > 0
     assert 0.5 < report["oracle_auc"] <= 1
     assert len(report["calibration"]) == 10 and len(report["cost_curve"]) == 201
     assert 10 <= len(report["roc_curve"]) <= 100 and 10 <= len(report["pr_curve"]) <= 100

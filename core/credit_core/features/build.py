@@ -18,7 +18,7 @@ import polars as pl
 
 from credit_core import homecredit
 from credit_core.features import _application, _bureau, _card, _installments, _pos, _previous, raw
-from credit_core.features.catalogue import CATALOGUE, FEATURE_NAMES
+from credit_core.features.catalogue import CATALOGUE
 
 Engine = Literal["auto", "streaming", "in-memory"]
 
@@ -109,6 +109,3 @@ def _is_small(tables: Mapping[str, pl.LazyFrame | pl.DataFrame]) -> bool:
             return False
         rows += frame.height
     return rows < _SMALL_INPUT_ROWS
-
-
-__all__ = ["FEATURE_NAMES", "build_features", "feature_plan"]

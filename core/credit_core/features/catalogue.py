@@ -219,7 +219,7 @@ _WORST_FR = "0 = à l'heure, 1 = jusqu'à 30 jours de retard … 5 = plus de 120
 _WORST_EN = "0 = on time, 1 = up to 30 days late … 5 = over 120 days late or written off."
 
 BUREAU: tuple[Feature, ...] = (
-    _bur("BUREAU_COUNT", "count", "Crédits chez d'autres prêteurs", "Credits with other lenders",
+    _bur("BUREAU_COUNT", "count", "Crédits déclarés", "Reported credits",
          desc_fr="Crédits déclarés au bureau de crédit, en cours ou terminés.",
          desc_en="Credits reported to the credit bureau, open or closed."),
     _bur("BUREAU_ACTIVE_COUNT", "count", "Crédits en cours", "Open credits", "risk"),
@@ -249,7 +249,7 @@ BUREAU: tuple[Feature, ...] = (
     _bur("BUREAU_CREDIT_MEAN", "currency", "Montant moyen d'un crédit", "Average credit amount"),
     _bur("BUREAU_CREDIT_MAX", "currency", "Plus gros crédit", "Largest credit"),
     _bur("BUREAU_ACTIVE_CREDIT_SUM", "currency", "Montant des crédits en cours", "Amount of open credits"),
-    _bur("BUREAU_ACTIVE_DEBT_SUM", "currency", "Reste dû chez d'autres prêteurs", "Debt owed to other lenders",
+    _bur("BUREAU_ACTIVE_DEBT_SUM", "currency", "Reste dû", "Debt still owed",
          "risk"),
     _bur("BUREAU_DEBT_MAX", "currency", "Plus grosse dette sur un crédit", "Largest debt on one credit", "risk"),
     _bur("BUREAU_ACTIVE_DEBT_TO_CREDIT", "percent", "Part restant due des crédits en cours",
@@ -266,10 +266,10 @@ BUREAU: tuple[Feature, ...] = (
     _bur("BUREAU_OVERDUE_COUNT", "count", "Crédits actuellement en retard", "Credits currently overdue", "risk"),
     _bur("BUREAU_PROLONG_SUM", "count", "Prolongations de crédit", "Credit extensions", "risk"),
     _bur("BUREAU_BAL_MONTHS", "months", "Mois d'historique mensuel", "Months of monthly history"),
-    _bur("BUREAU_BAL_WORST_STATUS", "count", "Pire niveau de retard (0 à 5)", "Worst delay level (0 to 5)", "risk",
+    _bur("BUREAU_BAL_WORST_STATUS", "count", "Pire niveau de retard, de 0 à 5", "Worst delay level, 0 to 5", "risk",
          desc_fr=_WORST_FR, desc_en=_WORST_EN),
-    _bur("BUREAU_BAL_WORST_STATUS_12M", "count", "Pire niveau de retard sur 12 mois (0 à 5)",
-         "Worst delay level, last 12 months (0 to 5)", "risk", desc_fr=_WORST_FR, desc_en=_WORST_EN),
+    _bur("BUREAU_BAL_WORST_STATUS_12M", "count", "Pire niveau de retard sur 12 mois, de 0 à 5",
+         "Worst delay level in the last 12 months, 0 to 5", "risk", desc_fr=_WORST_FR, desc_en=_WORST_EN),
     _bur("BUREAU_BAL_LATE_SHARE", "percent", "Part des mois en retard", "Share of months in arrears", "risk"),
     _bur("BUREAU_BAL_LATE_MONTHS_12M", "months", "Mois en retard sur 12 mois", "Months in arrears, last 12 months",
          "risk"),
@@ -382,7 +382,7 @@ INSTALLMENTS: tuple[Feature, ...] = (
           "safety"),
 )  # fmt: skip
 
-_pos = partial(_num, "pos", context=("(crédits en magasin / espèces)", "(store and cash loans)"))
+_pos = partial(_num, "pos", context=("(magasin / espèces)", "(store / cash)"))
 _DPD_DEF_FR = "Retards en ignorant les très petits montants dus."
 _DPD_DEF_EN = "Delays ignoring very small amounts owed."
 
@@ -393,7 +393,7 @@ POS: tuple[Feature, ...] = (
     _pos("POS_ACTIVE_COUNT", "count", "Crédits en cours", "Loans still running"),
     _pos("POS_REMAINING_INSTALMENTS_SUM", "count", "Échéances restant à payer", "Instalments still to pay"),
     _pos("POS_REMAINING_SHARE_MEAN", "percent", "Part restant à rembourser", "Share of the term still to run"),
-    _pos("POS_TERM_MEAN", "count", "Durée moyenne (échéances)", "Average term (instalments)"),
+    _pos("POS_TERM_MEAN", "count", "Durée moyenne en échéances", "Average term in instalments"),
     _pos("POS_LAST_MONTH_AGO", "months", "Mois depuis le dernier relevé", "Months since the latest statement"),
     _pos("POS_DPD_MAX", "days", "Plus long retard", "Longest delay", "risk"),
     _pos("POS_DPD_DEF_MAX", "days", "Plus long retard significatif", "Longest significant delay", "risk",

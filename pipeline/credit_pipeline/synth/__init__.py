@@ -2,8 +2,10 @@
 
 `generate` writes application_train.csv / application_test.csv and the six history files chunk by chunk, plus
 truth.csv with every client's true probability of default. Modules: application (copula of the reference
-marginals), bureau, previous, cards, pos_cash, installments (history tables), risk + calibration (the true PD),
-world (one chunk of clients and their history), writer (formats and files).
+marginals plus the real file's rules), bureau, previous, cards, pos_cash, installments and _arrears (history
+tables), risk + calibration (the true PD), world (one chunk of clients and their history), writer (formats and
+files); _quantiles, _draw and _reference hold the shared statistics plumbing. credit_pipeline.fidelity checks a
+generated folder against the same reference.
 """
 
 from __future__ import annotations

@@ -282,13 +282,3 @@ def ragged_arange(lengths: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     starts = np.cumsum(lengths) - lengths
     return np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
-
-
-def group_sum(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(index, weights=values, minlength=n)
-
-
-def group_max(index: np.ndarray, values: np.ndarray, n: int, empty: float = 0.0) -> np.ndarray:
-    out = np.full(n, empty, dtype=float)
-    np.maximum.at(out, index, values)
-    return out

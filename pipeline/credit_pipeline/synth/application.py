@@ -70,10 +70,6 @@ class Applications:
     columns: Columns
     is_test: np.ndarray
 
-    @property
-    def n(self) -> int:
-        return len(self.is_test)
-
 
 @cache
 def _copula() -> Copula:

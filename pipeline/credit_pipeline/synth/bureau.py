@@ -82,6 +82,7 @@ def generate(rng: np.random.Generator, sk_id_curr: np.ndarray, propensity: np.nd
     cols["AMT_CREDIT_SUM"] = np.round(amount, 2)
     closed_share = 1 - active_share
     debt = np.where(active, draw.upper(TABLE, "AMT_CREDIT_SUM_DEBT", z["AMT_CREDIT_SUM_DEBT"], closed_share), 0.0)
+    debt = np.minimum(debt, amount)  # nobody owes more than they borrowed
     cols["AMT_CREDIT_SUM_DEBT"] = draw.with_missing(rng, TABLE, "AMT_CREDIT_SUM_DEBT", np.round(debt, 2))
     # Only cards have a credit limit: they take the top of the limit distribution.
     card_share = draw.category_share(TABLE, "CREDIT_TYPE", "Credit card")

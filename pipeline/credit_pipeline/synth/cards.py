@@ -125,12 +125,14 @@ def generate(
     over = (balance > limit) & (balance > 0)
     late = dpd > 0
     # Instalment rows of the open months: usually one, sometimes none or a second (split) payment.
-    per_month = np.where(after, 0, (rng.random(rows) < INSTALMENT_MONTH) + (rng.random(rows) < SPLIT_PAYMENT))
+    first_due_month = np.floor(contracts.first_due[cards] / DAYS_PER_MONTH).astype(np.int64)
+    open_due = ~after & (month >= first_due_month[row_card])
+    per_month = np.where(open_due, (rng.random(rows) < INSTALMENT_MONTH) + (rng.random(rows) < SPLIT_PAYMENT), 0)
     pick = np.repeat(np.arange(rows), per_month)
     payments = CardPayments(
         contract=cards[row_card][pick],
         month=month[pick],
-        number=age[pick] + 1,
+        number=(month - first_due_month[row_card])[pick] + 1,
         size=z["AMT_INST_MIN_REGULARITY"][pick],
         late=late[pick],
     )

@@ -23,7 +23,7 @@ UNDERPAID = (0.035, 1.3)  # paid less than due outside arrears episodes
 RESTRUCTURED = 0.15  # loans whose calendar changed (NUM_INSTALMENT_VERSION 2, 3 ...)
 TABLE = "installments_payments"
 CARD_SHARE = 0.3  # card rows' share of all instalment rows (version 0 in the real file)
-SPLIT_PAYMENT = 0.11  # loan instalments paid in two rows
+SPLIT_PAYMENT = 0.14  # loan instalments paid in two rows
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class CardPayments:
 
     contract: np.ndarray  # index into Contracts
     month: np.ndarray
-    number: np.ndarray  # months since the card opened, from 1
+    number: np.ndarray  # months since the first minimum payment, from 1
     size: np.ndarray  # standard-normal latent of the month's minimum instalment
     late: np.ndarray  # the card was past due that month
 
@@ -120,7 +120,8 @@ def _card_rows(
     """Card instalments are the small monthly minimums: they take the bottom CARD_SHARE of the reference
     AMT_INSTALMENT distribution (loan annuities make up the rest)."""
     rows = len(cards.month)
-    day = np.minimum(np.round(cards.month * DAYS_PER_MONTH + rng.integers(0, 30, rows)), -1.0)
+    day = np.round(cards.month * DAYS_PER_MONTH + rng.integers(0, 30, rows))
+    day = np.minimum(np.maximum(day, contracts.first_due[cards.contract]), -1.0)
     delay = np.where(cards.late, np.ceil(rng.exponential(12.0, rows)), -np.floor(rng.exponential(6.0, rows)))
     owner = contracts.owner[cards.contract]
     minimum = np.round(draw.lower(TABLE, "AMT_INSTALMENT", cards.size, CARD_SHARE), 3)

@@ -30,7 +30,7 @@ SENTINEL = 365243.0
 DAYS_PER_MONTH = 30.4375
 HORIZON_DAYS = 2922  # eight years of history
 
-SEGMENTS = ("POS", "CARD", "EMPTY_REVOLVING", "EMPTY_CASH", "CASH")
+# Product segments of an application and their shares of all applications.
 POS, CARD, EMPTY_REVOLVING, EMPTY_CASH, CASH = range(5)
 SEGMENT_SHARES = np.array([0.44, 0.08, 0.028, 0.186, 0.266])
 # Log-odds slope of refusal on the history propensity (its share is the reference's).
@@ -38,7 +38,7 @@ REFUSAL_SLOPE = 1.1
 # Approved applications whose contract dates are unknown (the reference has them missing a bit more often than
 # the applications are not approved).
 UNDATED_APPROVED = 0.045
-EARLY_REPAYMENT = 0.3
+EARLY_REPAYMENT = 0.33
 CARD_CLOSED = 0.5
 CARD_WITH_BALANCE_CLOSED = 0.1  # cards still reported in credit_card_balance are mostly open
 # Size of the request, as a shift of the amount/term latents: POS loans are small, cash loans large, and the
@@ -52,7 +52,7 @@ NUMERIC = (
     "RATE_DOWN_PAYMENT", "DAYS_DECISION", "SELLERPLACE_AREA", "CNT_PAYMENT", "DAYS_FIRST_DRAWING", "DAYS_FIRST_DUE",
     "DAYS_LAST_DUE_1ST_VERSION", "DAYS_LAST_DUE", "DAYS_TERMINATION",
 )  # fmt: skip
-REFUSAL_REASONS = ("HC", "LIMIT", "SCO", "SCOFR", "XNA", "VERIF")
+STATUS = ("Approved", "Canceled", "Refused", "Unused offer")
 
 _ANY = None  # every category allowed
 # Per segment (POS, CARD, EMPTY_REVOLVING, EMPTY_CASH, CASH): the categories it can take.
@@ -66,7 +66,7 @@ STRUCTURE: dict[str, tuple[object, ...]] = {
     "NAME_GOODS_CATEGORY": ("-XNA", ("XNA",), ("XNA",), ("XNA",), ("XNA",)),
     "NAME_SELLER_INDUSTRY": ("-XNA", _ANY, ("XNA",), ("XNA",), _ANY),
     "NAME_YIELD_GROUP": ("-XNA", _ANY, ("XNA",), ("XNA",), "-XNA"),
-    "PRODUCT_COMBINATION": ("POS*", "Card*", "Card*", ("Cash",), "Cash *"),
+    "PRODUCT_COMBINATION": ("POS*", "Card*", "Card*", "Cash*", "Cash *"),
     "CHANNEL_TYPE": (("Country-wide", "Stone", "Regional / Local", "Car dealer"), _ANY,
                      ("Credit and cash offices", "Contact center", "AP+ (Cash loan)", "Country-wide"),
                      ("Credit and cash offices", "Contact center", "AP+ (Cash loan)", "Country-wide"), _ANY),
@@ -97,13 +97,12 @@ class Contracts:
     sk_id_prev: np.ndarray
     owner: np.ndarray  # client index within the chunk
     segment: np.ndarray
-    first_due: np.ndarray  # day of the first instalment (loans) / of the first card month (cards)
+    first_due: np.ndarray  # day of the first instalment (loans) or minimum payment (cards)
     terms: np.ndarray  # number of instalments (0 for cards)
     annuity: np.ndarray
     last_due: np.ndarray  # day of the last instalment actually due (SENTINEL while running)
     decision: np.ndarray
-    card_limit: np.ndarray
-    has_card_balance: np.ndarray
+    has_card_balance: np.ndarray  # the card whose months fill credit_card_balance
 
     def loans(self) -> np.ndarray:
         """Indices of the instalment loans (point-of-sale and cash)."""
@@ -174,15 +173,12 @@ def generate(
     empty = (segment == EMPTY_REVOLVING) | (segment == EMPTY_CASH)
 
     cols: Columns = {"SK_ID_PREV": first_id + np.arange(m), "SK_ID_CURR": sk_id_curr[owner]}
-    cols["NAME_CONTRACT_STATUS"] = Cat(status, ("Approved", "Canceled", "Refused", "Unused offer"))
-    reason = np.zeros(m, dtype=np.int64)  # XAP
-    refused = status == 2
-    cats, shares = ref.shares(TABLE, "CODE_REJECT_REASON")
-    reasons = [c for c in REFUSAL_REASONS if c in cats]
-    pick = stack(rng.random(m), np.cumsum([shares[cats.index(c)] for c in reasons]) / sum(
-        shares[cats.index(c)] for c in reasons))
-    reason = np.where(refused, 2 + pick, np.where(status == 3, 1, reason))
-    cols["CODE_REJECT_REASON"] = Cat(reason, ("XAP", "CLIENT", *reasons))
+    cols["NAME_CONTRACT_STATUS"] = Cat(status, STATUS)
+    refused = status == STATUS.index("Refused")
+    # Refusals carry the bank's reasons, unused offers the client's ('CLIENT'), the others 'XAP' (not applicable).
+    bank = draw.category(rng, TABLE, "CODE_REJECT_REASON", m, exclude=("XAP", "CLIENT"))
+    reason = np.where(refused, 2 + bank.codes, np.where(status == STATUS.index("Unused offer"), 1, 0))
+    cols["CODE_REJECT_REASON"] = Cat(reason, ("XAP", "CLIENT", *bank.categories))
 
     uniforms = {"goods": rng.random(m), "product": rng.random(m)}
     for column in STRUCTURE:
@@ -330,7 +326,9 @@ def _timeline(
     last_due = np.where(running, SENTINEL, first_due + np.round(DAYS_PER_MONTH * np.maximum(paid_terms - 1, 0)))
     termination = np.where(running, SENTINEL, last_due + rng.integers(0, 11, m))
 
-    card_first_due = np.where(rng.random(m) < 0.88, decision + rng.integers(20, 61, m), SENTINEL)
+    # Cards: the first minimum payment falls due 20-60 days after opening (unknown for some unused cards).
+    card_due = np.minimum(decision + rng.integers(20, 61, m), -1.0)
+    card_first_due = np.where(forced | (rng.random(m) < 0.75), card_due, SENTINEL)
     drawing = np.where(rng.random(m) < 0.43, decision + rng.integers(0, 61, m), SENTINEL)
     card_planned = np.where(rng.random(m) < 0.65, SENTINEL, decision + DAYS_PER_MONTH * rng.integers(12, 61, m))
     # Closed cards stopped some time between their opening and today.
@@ -353,19 +351,17 @@ def _timeline(
     insured = draw.values(TABLE, "NFLAG_INSURED_ON_APPROVAL", rng.standard_normal(m))
     cols["NFLAG_INSURED_ON_APPROVAL"] = np.where(dated, insured, np.nan)
 
-    credit = np.asarray(cols["AMT_CREDIT"])
     annuity = np.asarray(cols["AMT_ANNUITY"])
     idx = np.flatnonzero(loan | dated_card)
     return Contracts(
         sk_id_prev=np.asarray(cols["SK_ID_PREV"])[idx],
         owner=owner[idx],
         segment=segment[idx],
-        first_due=np.where(card, decision, first_due)[idx],
+        first_due=np.where(card, card_due, first_due)[idx],
         terms=terms[idx],
         annuity=np.nan_to_num(annuity[idx]),
         last_due=np.where(card, card_last, last_due)[idx],
         decision=decision[idx],
-        card_limit=credit[idx],
         has_card_balance=forced[idx],
     )
 

@@ -1,4 +1,4 @@
-"""`credit train` end to end: evaluate honestly, pick the threshold, refit on everything, write the bundle.
+"""`credit train` end to end: evaluate on unseen clients, pick the threshold, fit the deployed model, write the bundle.
 
 Protocol
 - Evaluation predictions come from clients outside the fit: K-fold out-of-fold (`cv`) or a stratified
@@ -168,7 +168,7 @@ def bundle_metadata(data: TrainingData, config: TrainConfig, report: dict[str, A
 def fit_params(config: TrainConfig) -> dict[str, Any]:
     params = config.catboost_params()
     return {k: params[k] for k in ("loss_function", "learning_rate", "depth", "l2_leaf_reg", "border_count",
-                                   "max_ctr_complexity", "random_seed", "thread_count")} | {
+                                   "max_ctr_complexity", "one_hot_max_size", "random_seed", "thread_count")} | {
         "early_stopping_rounds": config.early_stopping_rounds}
 
 
