@@ -231,3 +231,9 @@ async def test_hot_swap_rebuilds_the_context(client: httpx.AsyncClient, seeded: 
             await conn.execute("UPDATE model_version SET is_active = false WHERE is_active")
             await conn.execute("UPDATE model_version SET is_active = true WHERE version = 'cat-1'")
         await conn.close()
+
+
+async def test_liveness_is_open_on_the_common_path(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"Authorization": ""})
+    assert response.status_code == 200
+    assert response.json()["status"] in ("ok", "starting")

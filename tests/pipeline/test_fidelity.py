@@ -65,9 +65,10 @@ def test_drifted_data_fails_the_right_checks(generated: Path, tmp_path: Path) ->
     path = broken / homecredit.TRAIN_FILE
     train = pl.read_csv(path, infer_schema_length=None)
     train = train.with_columns(
-        pl.lit(0).alias("TARGET"),  # nobody defaults
+        ((pl.col("TARGET") == 1) | (pl.col("SK_ID_CURR") % 7 == 0)).cast(pl.Int64).alias("TARGET"),  # 1 in 5
         (pl.col("DAYS_BIRTH") // 2).alias("DAYS_BIRTH"),  # everybody is half their age
         pl.lit(None, dtype=pl.Float64).alias("EXT_SOURCE_3"),  # a score that is never there
+        (0.86 - pl.col("EXT_SOURCE_2")).alias("EXT_SOURCE_2"),  # a score that ranks the wrong way round
     )
     train.write_csv(path)
     bureau = pl.read_csv(broken / "bureau.csv", infer_schema_length=None)
@@ -77,6 +78,7 @@ def test_drifted_data_fails_the_right_checks(generated: Path, tmp_path: Path) ->
     assert ("application_train", "TARGET", "default rate") in failed
     assert ("application_train", "DAYS_BIRTH", "median") in failed
     assert ("application_train", "EXT_SOURCE_3", "missing share") in failed
+    assert ("application_train", "EXT_SOURCE_2", fidelity.TREND_METRIC) in failed
     assert ("bureau", "CREDIT_ACTIVE", "share of 'Active'") in failed
     assert ("application_train", "EXT_SOURCE_1", "median") not in failed
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request
 router = APIRouter()
 
 
-@router.get("/health")
+@router.get("/healthz")
 async def health(request: Request) -> dict[str, Any]:
+    """Liveness (open): the same path as the scoring service, so `credit run` and compose probe both alike."""
     holder = request.app.state.holder
     state = getattr(request.app.state, "explain", None)
     ctx = state.context if state is not None else None
