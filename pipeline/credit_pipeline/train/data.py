@@ -47,6 +47,10 @@ def from_frame(frame: pl.DataFrame, *, source: str = "frame", raw: pl.DataFrame 
     `truth` SK_ID_CURR, PD. Rows are sorted by SK_ID_CURR so that the input order never changes the model."""
     names = feature_names if feature_names is not None else list(features.FEATURE_NAMES)
     cats = categorical_features if categorical_features is not None else list(features.CATEGORICAL_FEATURES)
+    absent = [n for n in ("SK_ID_CURR", "TARGET", *names) if n not in frame.columns]
+    if absent:
+        raise ValueError(f"the training data lacks {len(absent)} columns ({', '.join(absent[:5])}...): features "
+                         "computed by another feature-set version? Rebuild them (credit features build)")
     labelled = (
         frame.filter(pl.col("TARGET").is_not_null())
         .with_columns(pl.col("TARGET").cast(pl.Int8))
