@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -14,7 +15,7 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("list")
 def list_() -> None:
     """Registered model versions, newest first (* = the one the services serve)."""
-    rows = with_database(lambda engine, _settings: _run(engine, "list", None))
+    rows = with_database(lambda engine, _settings: _list(engine))
     if not rows:
         typer.echo("no model registered yet: run `credit train`")
         return
@@ -34,17 +35,45 @@ def activate(version: str) -> None:
     from credit_core.registry import UnknownModelVersion
 
     try:
-        row = with_database(lambda engine, _settings: _run(engine, "activate", version))
+        row = with_database(lambda engine, _settings: _activate(engine, version))
     except UnknownModelVersion as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"active model: {row.version} (threshold {row.threshold:.4f})")
 
 
-async def _run(engine: Any, action: str, version: str | None) -> Any:
+@app.command()
+def register(
+    path: Path,
+    activate: Annotated[bool, typer.Option("--activate/--no-activate", help="Also make it the served model")] = False,
+) -> None:
+    """Record an existing bundle directory (e.g. one trained with --data-dir) in the registry."""
+    from credit_core.model import BundleError, ModelBundle
+
+    try:
+        bundle = ModelBundle.load(path)  # a bundle of another feature set never reaches the services
+    except BundleError as exc:
+        raise fail(str(exc)) from exc
+    meta = {**bundle.metadata, "path": str(path.resolve())}
+    row = with_database(lambda engine, _settings: register_bundle(engine, meta, activate))
+    typer.echo(f"registered {row.version}" + (" (active)" if row.is_active else ""))
+
+
+async def _list(engine: Any) -> Any:
     from credit_core import db, registry
 
     async with db.session_factory(engine)() as session:
-        if action == "list":
-            return await registry.list_versions(session)
-        assert version is not None
+        return await registry.list_versions(session)
+
+
+async def _activate(engine: Any, version: str) -> Any:
+    from credit_core import db, registry
+
+    async with db.session_factory(engine)() as session:
         return await registry.activate(session, version)
+
+
+async def register_bundle(engine: Any, meta: dict[str, Any], activate: bool) -> Any:
+    from credit_core import db, registry
+
+    async with db.session_factory(engine)() as session:
+        return await registry.register(session, meta, activate=activate)

@@ -39,7 +39,7 @@ def train(
     iterations: Annotated[int | None, typer.Option(help="Maximum boosting iterations; early stopping decides "
                                                    "[3000]")] = None,
     learning_rate: Annotated[float | None, typer.Option(help="CatBoost learning rate [0.08]")] = None,
-    depth: Annotated[int | None, typer.Option(help="Tree depth [6]")] = None,
+    depth: Annotated[int | None, typer.Option(help="Tree depth [4]")] = None,
     threads: Annotated[int | None, typer.Option(help="CatBoost threads [2]")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:
@@ -75,16 +75,11 @@ def train(
     typer.echo(f"  total {time.perf_counter() - started:.1f} s (features {loaded - started:.1f} s)")
 
     if register if register is not None else data_dir is None:
+        from credit_cli.model import register_bundle
+
         meta = {**result.metadata, "path": str(result.path.resolve())}
-        with_database(lambda engine, _settings: _register(engine, meta, activate))
+        with_database(lambda engine, _settings: register_bundle(engine, meta, activate))
         typer.echo(f"registered {result.version}" + (" and activated it" if activate else " (not active)"))
-
-
-async def _register(engine: Any, meta: dict[str, Any], activate: bool) -> None:
-    from credit_core import db, registry
-
-    async with db.session_factory(engine)() as session:
-        await registry.register(session, meta, activate=activate)
 
 
 def _print_summary(version: str, path: Path, r: dict[str, Any]) -> None:

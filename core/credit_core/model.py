@@ -8,13 +8,14 @@ Layout of a bundle directory (written by credit_pipeline.train.bundle_writer):
     population.json    per-feature distributions by outcome (credit_core.population.summarise)
     model_card.md / model_card.html
 
-Prediction input, measured (catboost 1.2.10, 230 features of which 19 categorical, 2 cores):
-- one row: Pool over a row-major numpy object array ~0.25 ms to build + ~0.2 ms to predict. A polars or pandas
-  frame costs 10-15 ms of fixed per-column conversion, a list of lists or an object array without a Pool about the
-  same as the Pool, so small inputs go through the object array.
-- batch: a polars frame handed straight to the Pool is converted column by column in C++: 100k rows in ~0.2-0.3 s
-  (>300k rows/s on 2 threads) against ~3 s for an object array and ~0.7 s for pandas.
-The crossover is a few hundred rows, hence SMALL_BATCH_ROWS. Both paths give bit-identical raw scores.
+Prediction input, measured (catboost 1.2.10, 229 features of which 19 categorical, 448 depth-4 trees, 2 cores):
+- one row: Pool over a row-major numpy object array: ~0.1 ms to build the array + ~0.25 ms for the Pool, ~0.2 ms
+  to predict: ~0.6 ms p50 end to end. A polars or pandas frame costs 10-15 ms of fixed per-column conversion;
+  a list of lists is slower than the object array; predicting on the bare array builds the same Pool inside.
+- batch: a polars frame handed to the Pool is converted column by column in C++: ~20 ms fixed, then ~2 µs/row
+  (100k rows in ~0.23 s, >400k rows/s; 10k rows ~0.04 s) against ~28 µs/row for an object array and ~7 µs/row
+  for pandas. The crossover is ~256 rows (SMALL_BATCH_ROWS); both paths give bit-identical raw scores.
+- thread_count=1 below the crossover (a thread pool costs more than it saves on a few rows), 2 above.
 `to_model_input` always returns a Pool: the explanation code passes it to get_feature_importance as is.
 """
 
@@ -125,7 +126,7 @@ class ModelBundle:
     def to_model_input(self, features: pl.DataFrame) -> Pool:
         """A CatBoost Pool of the model's columns (catalogue order); other columns (SK_ID_CURR...) are ignored."""
         if features.height <= SMALL_BATCH_ROWS:
-            return Pool(self._object_rows(features), cat_features=self._cat_index, feature_names=self.feature_names)
+            return Pool(self._object_rows(features), cat_features=self._cat_index)
         return Pool(model_frame(features, self.feature_names, self.categorical_features),
                     cat_features=self.categorical_features)
 
@@ -157,7 +158,7 @@ class ModelBundle:
             positions = self._positions[key] = [key.index(n) for n in self.feature_names]
         out = np.empty((features.height, len(positions)), dtype=object)
         is_cat = self._is_cat
-        for i, row in enumerate(features.iter_rows()):
+        for i, row in enumerate(features.rows()):  # rows(): 10x cheaper than iter_rows() on one row
             values = [row[p] for p in positions]
             for j, value in enumerate(values):
                 if value is None:

@@ -20,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from credit_core.orm import ModelVersion
 
 _ACTIVATION_LOCK = 0x6372_6564_6974  # arbitrary constant key for pg_advisory_xact_lock ("credit")
-_METRIC_KEYS = ("auc", "pr_auc", "brier", "log_loss", "ks", "business_cost", "business_cost_per_client",
-                "business_cost_at_0_5", "oracle_auc", "evaluation")
+_METRIC_KEYS = (
+    "auc", "pr_auc", "brier", "log_loss", "ks", "calibration_error", "business_cost", "business_cost_per_client",
+    "business_cost_at_0_5", "oracle_auc", "evaluation",
+)
 
 
 class UnknownModelVersion(LookupError):

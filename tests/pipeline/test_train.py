@@ -86,16 +86,33 @@ def test_train_from_a_csv_folder_with_cross_validation(synth_dir: Path, settings
     assert len((bundle_dir / model.POPULATION_FILE).read_bytes()) < 3_000_000
 
 
-def test_train_from_application_file_only(synth_dir: Path, tmp_path: Path, settings_env: Path) -> None:
+def test_train_from_application_file_only_and_register_on_request(
+    synth_dir: Path, tmp_path: Path, settings_env: Path, fresh_database: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_database())
     only = tmp_path / "application_only"
     only.mkdir()
     for name in ("application_train.csv", "truth.csv"):
         (only / name).symlink_to(synth_dir / name)
     out = tmp_path / "report.json"
-    result = runner.invoke(app, ["train", "--data-dir", str(only), "--report", str(out), *FAST])
+    result = runner.invoke(app, ["train", "--data-dir", str(only), "--report", str(out), "--register", *FAST])
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     assert report["evaluation"] == "holdout" and 0.5 < report["auc"] <= 1
+    assert f"registered {report['version']} and activated it" in result.output
+
+    # A bundle trained without a database can be registered afterwards; a foreign one is refused.
+    again = runner.invoke(app, ["train", "--data-dir", str(only), "--seed", "1", *FAST])
+    bundle_dir = next(p for p in (settings_env / "models").iterdir() if p.name != report["version"])
+    assert again.exit_code == 0 and "registered" not in again.output
+    registered = runner.invoke(app, ["model", "register", str(bundle_dir), "--activate"])
+    assert registered.exit_code == 0, registered.output
+    assert registered.output.strip() == f"registered {bundle_dir.name} (active)"
+    meta = json.loads((bundle_dir / model.METADATA_FILE).read_text())
+    (bundle_dir / model.METADATA_FILE).write_text(json.dumps({**meta, "feature_set_version": "fs0-old"}))
+    refused = runner.invoke(app, ["model", "register", str(bundle_dir)])
+    assert refused.exit_code == 1 and "fs0-old" in refused.output
 
 
 def test_a_folder_without_application_train_fails_cleanly(tmp_path: Path, settings_env: Path) -> None:
@@ -153,7 +170,7 @@ def test_model_approaches_the_oracle_and_stays_calibrated(synth_data: training.T
     """A guard at test size (~2,600 clients, ~200 defaults): the 0.97 x oracle bar needs ~50k clients."""
     config = training.TrainConfig(cv=3, iterations=300, learning_rate=0.1, progress=False)
     report = training.train(synth_data, config, tmp_path).report
-    assert report["auc"] >= 0.83 * report["oracle_auc"]
+    assert report["auc"] >= 0.8 * report["oracle_auc"]  # measured 0.855 here; 0.966 with 43k clients
     assert report["calibration_error"] < 0.03
     # The cost-optimal threshold of calibrated probabilities is near the Bayes value cost_fp / (cost_fp + cost_fn).
     assert 0.3 * report["bayes_threshold"] < report["threshold"] < 3 * report["bayes_threshold"]

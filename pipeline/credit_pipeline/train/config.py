@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -14,12 +14,13 @@ class TrainConfig:
     cost_fn: float = 10.0
     cost_fp: float = 1.0
     seed: int = 42
-    # CatBoost. Depth 6 symmetric trees with moderate l2 are the usual sweet spot on Home Credit; the
-    # iteration count comes from early stopping, `iterations` is only the ceiling.
+    # CatBoost. Measured by 5-fold OOF AUC on 43k generated clients (synth seed 2, 50k clients):
+    # depth 4 with strong l2 beat depth 6 (0.8115 vs 0.8070; depth 3-5, l2 10-40, lr 0.05 all within 0.002)
+    # and costs less per tree. The iteration count comes from early stopping; `iterations` is the ceiling.
     iterations: int = 3000
     learning_rate: float = 0.08
-    depth: int = 6
-    l2_leaf_reg: float = 5.0
+    depth: int = 4
+    l2_leaf_reg: float = 20.0
     border_count: int = 128
     # Categorical combinations (CTRs of feature pairs) cost much time on 19 categoricals for little gain;
     # categoricals with at most 10 values are one-hot encoded (cheaper than target statistics, as accurate).
@@ -46,6 +47,3 @@ class TrainConfig:
             "allow_writing_files": False,
             "verbose": False,
         }
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)

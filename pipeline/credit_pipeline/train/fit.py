@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from catboost import CatBoostClassifier, Pool
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from tqdm.auto import tqdm
 
@@ -68,8 +69,6 @@ def fit_fixed(pool: Pool, iterations: int, config: TrainConfig, desc: str = "fin
 
 def cross_validate(pool: Pool, y: np.ndarray, config: TrainConfig) -> CrossValidation:
     assert config.cv is not None and config.cv >= 2
-    from sklearn.metrics import roc_auc_score
-
     oof = np.full(len(y), np.nan)
     iterations, fold_auc = [], []
     folds = StratifiedKFold(n_splits=config.cv, shuffle=True, random_state=config.seed).split(np.zeros(len(y)), y)

@@ -49,7 +49,9 @@ class _Fitted:
 
 
 def train(data: TrainingData, config: TrainConfig, models_dir: Path) -> TrainResult:
+    """Fit, evaluate and write `models_dir/<version>/`; registering it is the caller's business."""
     steps = tqdm(total=3, desc="train", disable=not config.progress)
+    steps.set_postfix_str("fit")
     started = time.perf_counter()
     y = data.target
     pool = fit.make_pool(data.frame, y, data.feature_names, data.categorical_features)
