@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -49,16 +46,6 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-@asynccontextmanager
-async def engine_for(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    """An engine for one CLI command, disposed at the end."""
-    engine = create_engine(resolve_database_url(settings), pool_size=2)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-
-
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply Alembic migrations (synchronous: call it outside a running event loop or in a thread)."""
     from alembic import command
@@ -69,6 +56,3 @@ def upgrade(url: str, revision: str = "head") -> None:
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(config, revision)
 
-
-def migrations_dir() -> Path:
-    return MIGRATIONS_DIR

@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
-from fastapi.routing import APIRoute
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from credit_core import db
-from credit_core.service import auth, limits, observability, problems
+from credit_core.service import app as service_app
+from credit_core.service import auth, observability
 from credit_core.service.database import create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
@@ -31,10 +31,6 @@ HolderFactory = Callable[[async_sessionmaker[AsyncSession], ExplainSettings], An
 
 def _default_holder(sessions: async_sessionmaker[AsyncSession], config: ExplainSettings) -> ModelHolder:
     return ModelHolder(sessions, config.model_poll_seconds, models_dir=config.models_dir)
-
-
-def _unique_id(route: APIRoute) -> str:
-    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
 def create_app(settings: Settings, *, holder_factory: HolderFactory = _default_holder) -> FastAPI:
@@ -63,26 +59,20 @@ def create_app(settings: Settings, *, holder_factory: HolderFactory = _default_h
             await engine.dispose()
 
     app = FastAPI(title="Prêt à dépenser — explanations", version="1", description=DESCRIPTION,
-                  lifespan=lifespan, generate_unique_id_function=_unique_id)
+                  lifespan=lifespan, generate_unique_id_function=service_app.unique_id)
     app.state.settings, app.state.metrics = config, metrics
-    problems.install_problem_handlers(app)
-    app.add_middleware(limits.BodyLimitMiddleware, max_bytes=config.max_body_bytes)
-    observability.install_observability(app, metrics)
-
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(auth.require_api_key)])
-    v1.include_router(explanations.router, tags=["explanations"])
-    v1.include_router(global_.router, tags=["global"])
-    v1.include_router(catalogue.router, tags=["features"])
-    v1.include_router(clients.router, tags=["clients"])
-    app.include_router(v1)
-    app.include_router(health.router, tags=["health"])
-
-    def refresh_gauge() -> None:
-        holder = getattr(app.state, "holder", None)
-        metrics.set_model_version(str(holder.bundle.version) if holder and holder.bundle else None)
-
-    app.add_api_route("/metrics", observability.metrics_endpoint(metrics, refresh_gauge), methods=["GET"],
-                      include_in_schema=False)
+    service_app.install(
+        app,
+        metrics=metrics,
+        max_body_bytes=config.max_body_bytes,
+        v1_routers=[
+            (explanations.router, "explanations"),
+            (global_.router, "global"),
+            (catalogue.router, "features"),
+            (clients.router, "clients"),
+        ],
+        health_router=health.router,
+    )
     return app
 
 

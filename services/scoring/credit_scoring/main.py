@@ -9,12 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
-from fastapi.routing import APIRoute
+from fastapi import FastAPI
 from pydantic import BaseModel
 
 from credit_core import db
-from credit_core.service import auth, limits, observability, problems
+from credit_core.service import app as service_app
+from credit_core.service import auth, observability
 from credit_core.service.database import create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
@@ -38,10 +38,6 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
-def _unique_id(route: APIRoute) -> str:
-    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
-
-
 def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | None = None) -> FastAPI:
     """The service; `bundle_loader` (path -> bundle) defaults to credit_core.model.ModelBundle.load."""
     config = settings if isinstance(settings, ScoringSettings) else ScoringSettings(**settings.model_dump())
@@ -63,25 +59,15 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | Non
             await engine.dispose()
 
     app = FastAPI(title="Prêt à dépenser — scoring", version="1", description=DESCRIPTION, lifespan=lifespan,
-                  generate_unique_id_function=_unique_id)
+                  generate_unique_id_function=service_app.unique_id)
     app.state.settings, app.state.metrics = config, metrics
-    problems.install_problem_handlers(app)
-    app.add_middleware(limits.BodyLimitMiddleware, max_bytes=config.max_body_bytes)
-    observability.install_observability(app, metrics)
-
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(auth.require_api_key)])
-    v1.include_router(score.router, tags=["scoring"])
-    v1.include_router(kserve.router, tags=["kserve"])
-    v1.include_router(model.router, tags=["model"])
-    app.include_router(v1)
-    app.include_router(health.router, tags=["health"])
-
-    def refresh_gauge() -> None:
-        holder = getattr(app.state, "holder", None)
-        metrics.set_model_version(str(holder.bundle.version) if holder and holder.bundle else None)
-
-    app.add_api_route("/metrics", observability.metrics_endpoint(metrics, refresh_gauge), methods=["GET"],
-                      include_in_schema=False)
+    service_app.install(
+        app,
+        metrics=metrics,
+        max_body_bytes=config.max_body_bytes,
+        v1_routers=[(score.router, "scoring"), (kserve.router, "kserve"), (model.router, "model")],
+        health_router=health.router,
+    )
     _document_problem(app)
     return app
 
