@@ -1,9 +1,11 @@
-"""Shared fixtures: a real PostgreSQL server, migrated test databases, a generated data set."""
+"""Shared fixtures: a real PostgreSQL server, migrated test databases, a generated data set, and the whole
+product running as real processes (`stack`, used by tests/web and tests/ops: defined once here, so a run that
+selects both builds it once)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from credit_core import db
 from tests import _postgres
+from tests.web._stack import Stack, running_stack
 
 SYNTH_CLIENTS = 3_000
 SYNTH_SEED = 7
@@ -74,3 +77,11 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth")
     synth.generate(SYNTH_CLIENTS, SYNTH_SEED, out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def stack(fresh_database: Callable[[], str], synth_dir: Path,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Seeded database + scoring, explain and web under uvicorn on free ports; torn down at the end."""
+    with running_stack(fresh_database(), synth_dir, tmp_path_factory.mktemp("stack")) as running:
+        yield running

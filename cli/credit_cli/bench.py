@@ -15,12 +15,20 @@ from typing import Annotated
 import psutil
 import typer
 
+from credit_cli.bench_explain import explain
 from credit_cli.bench_scoring import scoring
+from credit_cli.bench_soak import soak
+from credit_cli.bench_startup import startup
+from credit_cli.bench_web import web
 from credit_core import db
 from credit_core.settings import Settings
 
 app = typer.Typer(no_args_is_help=True)
 app.command("scoring")(scoring)
+app.command("soak")(soak)
+app.command("explain")(explain)
+app.command("web")(web)
+app.command("startup")(startup)
 
 
 @dataclass
@@ -79,9 +87,10 @@ def data(
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
     typer.echo(f"{clients:,} clients, {rows:,} rows (all tables)")
-    typer.echo(f"{'stage':10} {'seconds':>9} {'rows/s':>12} {'peak RSS MB':>12}")
+    typer.echo(f"{'stage':10} {'seconds':>9} {'rate':>22} {'peak RSS MB':>12}")
     for stage in (synth, ingest, features):
-        rate = rows / stage.seconds if stage.name != "features" else clients / stage.seconds
-        unit = "" if stage.name != "features" else " clients/s"
-        typer.echo(f"{stage.name:10} {stage.seconds:9.1f} {rate:12,.0f} {stage.peak_rss_mb:12,.0f}{unit}")
+        # synth and ingest move rows of every table; features yields one row per client.
+        rate, unit = (clients, "clients/s") if stage.name == "features" else (rows, "rows/s")
+        typer.echo(f"{stage.name:10} {stage.seconds:9.1f} {rate / stage.seconds:12,.0f} {unit:9} "
+                   f"{stage.peak_rss_mb:12,.0f}")
     typer.echo(f"{'total':10} {synth.seconds + ingest.seconds + features.seconds:9.1f}")

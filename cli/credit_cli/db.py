@@ -1,4 +1,4 @@
-"""`credit db migrate | url`."""
+"""`credit db migrate | url | bootstrap`."""
 
 from __future__ import annotations
 
@@ -26,11 +26,19 @@ def url() -> None:
 
 @app.command()
 def bootstrap() -> None:
-    """Migrations, then demo data, features and an active model for whatever the database lacks."""
+    """Migrations, then demo data (DEMO_CLIENTS clients), features and an active model for whatever the database
+    lacks, and SERVICE_API_KEY registered (hashed) as the web service's key when it is set and unknown."""
+    from credit_cli import _webaccess
+    from credit_cli._common import fail
     from credit_cli.run import bootstrap as fill
 
     settings = get_settings()
     url = db.resolve_database_url(settings)
     db.upgrade(url)
     fill(settings, url)
+    try:
+        if _webaccess.register_service_key(settings, url):
+            typer.echo("SERVICE_API_KEY registered")
+    except _webaccess.UnusableServiceKey as exc:
+        raise fail(str(exc)) from exc
     typer.echo("database ready")

@@ -58,6 +58,26 @@ def register(
     typer.echo(f"registered {row.version}" + (" (active)" if row.is_active else ""))
 
 
+@app.command()
+def prune() -> None:
+    """Delete precomputed SHAP rows (client_shap) of versions neither active nor previously active.
+
+    The explain service does it by itself once a new version's precompute is complete; this is the manual way."""
+    deleted = with_database(lambda engine, _settings: _prune(engine))
+    if not deleted:
+        typer.echo("nothing to prune")
+    for version, rows in deleted.items():
+        typer.echo(f"pruned {rows:,} client_shap rows of {version}")
+
+
+async def _prune(engine: Any) -> dict[str, int]:
+    from credit_core.explain import store
+
+    async with engine.begin() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        return await store.prune(raw)
+
+
 async def _list(engine: Any) -> Any:
     from credit_core import db, registry
 

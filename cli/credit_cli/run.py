@@ -3,6 +3,10 @@
 Starts (or joins) the database, applies migrations, bootstraps demo data and a model when the database
 is empty, then runs the services under uvicorn until Ctrl-C / SIGTERM, which stop everything (the
 embedded PostgreSQL included).
+
+Later runs must be ready in seconds: the database state (schema revision, what the bootstrap would fill) is read
+in one round trip and alembic runs only when the schema is behind; the three services start at once and are
+waited for together, since their imports (catboost, polars…) are most of the time left.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from dataclasses import dataclass
 
 import httpx
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from credit_cli import _webaccess
+from credit_cli._common import fail
 from credit_core import db
 from credit_core.settings import Settings, get_settings
 
-DEMO_CLIENTS = 20_000
+READY_TIMEOUT_SECONDS = 120.0  # the first run's explain precomputes SHAP for every client before it answers
 
 
 @dataclass(frozen=True)
@@ -31,43 +37,86 @@ class Service:
     name: str
     module: str  # ASGI app path for uvicorn
     port: int
+    probe: str  # path answering 200 once the service is usable (scoring: database up and a model loaded)
+    status: str | None = None  # when set, the probe's JSON "status" must also be this (explain: its model loaded)
+
+    def is_ready(self, response: httpx.Response) -> bool:
+        if response.status_code != 200:
+            return False
+        return self.status is None or response.json().get("status") == self.status
 
 
 def services(settings: Settings) -> list[Service]:
     return [
-        Service("scoring", "credit_scoring.main:app", int(settings.scoring_url.rsplit(":", 1)[1])),
-        Service("explain", "credit_explain.main:app", int(settings.explain_url.rsplit(":", 1)[1])),
-        Service("web", "credit_web.main:app", settings.web_port),
+        Service("scoring", "credit_scoring.main:app", int(settings.scoring_url.rsplit(":", 1)[1]), "/readyz"),
+        Service("explain", "credit_explain.main:app", int(settings.explain_url.rsplit(":", 1)[1]), "/healthz", "ok"),
+        Service("web", "credit_web.main:app", settings.web_port, "/healthz"),
     ]
 
 
-async def _is_empty(engine: AsyncEngine) -> dict[str, bool]:
-    async with engine.connect() as conn:
-        has_clients = (await conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM application)")).scalar()
-        has_features = (await conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM client_feature)")).scalar()
-        has_model = (await conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM model_version WHERE is_active)")).scalar()
+@dataclass(frozen=True)
+class DatabaseState:
+    at_head: bool  # schema at the migrations' head revision
+    missing: dict[str, bool]  # what the bootstrap must fill: clients, features, model
+
+
+def _head_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory  # reads the revision files only: no engine, no env.py
+
+    return set(ScriptDirectory(str(db.MIGRATIONS_DIR)).get_heads())
+
+
+async def _missing(conn: AsyncConnection) -> dict[str, bool]:
+    has_clients = (await conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM application)")).scalar()
+    has_features = (await conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM client_feature)")).scalar()
+    has_model = (await conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM model_version WHERE is_active)")).scalar()
     return {"clients": not has_clients, "features": not has_features, "model": not has_model}
+
+
+async def _applied_revisions(conn: AsyncConnection) -> set[str]:
+    if not (await conn.exec_driver_sql("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar():
+        return set()
+    return set((await conn.exec_driver_sql("SELECT version_num FROM alembic_version")).scalars())
+
+
+def database_state(url: str) -> DatabaseState:
+    """One connection: the applied schema revisions and, when at head, what the bootstrap must fill."""
+
+    async def read() -> DatabaseState:
+        engine = db.create_engine(url, pool_size=1)
+        try:
+            async with engine.connect() as conn:
+                if await _applied_revisions(conn) != _head_revisions():
+                    return DatabaseState(False, {})
+                return DatabaseState(True, await _missing(conn))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def prepare_database(url: str) -> dict[str, bool]:
+    """Migrate when the schema is behind (alembic only then); what the bootstrap must fill."""
+    state = database_state(url)
+    if not state.at_head:
+        db.upgrade(url)
+        state = database_state(url)
+    return state.missing
 
 
 def _credit(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "credit_cli", *args], check=True)
 
 
-def bootstrap(settings: Settings, url: str) -> None:
-    """Demo data, features and a model, for whatever the database does not have yet."""
-
-    async def check() -> dict[str, bool]:
-        engine = db.create_engine(url, pool_size=1)
-        try:
-            return await _is_empty(engine)
-        finally:
-            await engine.dispose()
-
-    missing = asyncio.run(check())
+def bootstrap(settings: Settings, url: str, missing: dict[str, bool] | None = None) -> None:
+    """Demo data, features and a model, for whatever the database does not have yet (`missing`, else read)."""
+    if missing is None:
+        missing = prepare_database(url)
     if missing["clients"]:
         synthetic = settings.data_dir / "synthetic"
-        typer.echo(f"→ empty database: generating {DEMO_CLIENTS:,} demo clients")
-        _credit("data", "synth", "--clients", str(DEMO_CLIENTS), "--seed", "1", "--out", str(synthetic))
+        clients = settings.demo_clients
+        typer.echo(f"→ empty database: generating {clients:,} demo clients")
+        _credit("data", "synth", "--clients", str(clients), "--seed", "1", "--out", str(synthetic))
         _credit("data", "ingest", "--from", str(synthetic))
     if missing["clients"] or missing["features"]:
         _credit("features", "build")
@@ -75,16 +124,35 @@ def bootstrap(settings: Settings, url: str) -> None:
         _credit("train")
 
 
-def _wait_ready(service: Service, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{service.port}/healthz", timeout=1).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    return False
+def _wait_all_ready(children: list[tuple[Service, subprocess.Popen[bytes]]], started: float) -> None:
+    """Poll every service together, reporting each as soon as it answers (or exits, or times out)."""
+    pending = dict(children)
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    with httpx.Client(timeout=1) as client:
+        while pending:
+            for service, proc in list(pending.items()):
+                state = None
+                if proc.poll() is not None:
+                    state = f"EXITED with {proc.returncode} (see its log above)"
+                else:
+                    try:
+                        if service.is_ready(client.get(f"http://127.0.0.1:{service.port}{service.probe}")):
+                            state = "ready"
+                    except (httpx.HTTPError, ValueError):
+                        pass
+                if state is None and time.monotonic() > deadline:
+                    state = "NOT READY (see its log above)"
+                if state is not None:
+                    del pending[service]
+                    typer.echo(f"  {service.name:8} http://127.0.0.1:{service.port}  {state}  "
+                               f"({time.perf_counter() - started:.1f} s)")
+            time.sleep(0.1)
+
+
+def _print_login(settings: Settings, access: _webaccess.WebAccess) -> None:
+    password = access.demo_password or "(set when the account was created)"
+    typer.secho(f"Dashboard: http://127.0.0.1:{settings.web_port}/  login: {access.demo_username}  "
+                f"password: {password}", bold=True)
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
@@ -93,10 +161,15 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 def run() -> None:
     """Start the whole product: database, demo data and model on first run, then the services."""
+    started = time.perf_counter()
     settings = get_settings()
     url = db.resolve_database_url(settings)  # exports DATABASE_URL for the children
-    db.upgrade(url)
-    bootstrap(settings, url)
+    bootstrap(settings, url, prepare_database(url))
+    try:
+        access = _webaccess.ensure(settings, url)
+    except _webaccess.UnusableServiceKey as exc:
+        raise fail(str(exc)) from exc  # the embedded server stops at exit (pgembed's atexit hook)
+    env = {**os.environ, "SESSION_SECRET": access.session_secret, "SERVICE_API_KEY": access.service_api_key}
 
     children: list[tuple[Service, subprocess.Popen[bytes]]] = []
     for service in services(settings):
@@ -104,12 +177,12 @@ def run() -> None:
             typer.secho(f"  {service.name}: not part of this build yet", fg=typer.colors.YELLOW)
             continue
         cmd = [sys.executable, "-m", "uvicorn", service.module, "--host", "127.0.0.1", "--port", str(service.port)]
-        children.append((service, subprocess.Popen(cmd, env=os.environ.copy())))
+        children.append((service, subprocess.Popen(cmd, env=env)))
+    typer.echo(f"→ database ready, services starting ({time.perf_counter() - started:.1f} s)")
     try:
-        for service, _ in children:
-            state = "ready" if _wait_ready(service) else "NOT READY (see its log above)"
-            typer.echo(f"  {service.name:8} http://127.0.0.1:{service.port}  {state}")
-        typer.echo("Ctrl-C stops everything.")
+        _wait_all_ready(children, started)
+        _print_login(settings, access)
+        typer.echo(f"All ready in {time.perf_counter() - started:.1f} s. Ctrl-C stops everything.")
         signal.signal(signal.SIGTERM, _exit_on_signal)
         while children and all(proc.poll() is None for _, proc in children):
             time.sleep(0.5)

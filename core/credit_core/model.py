@@ -126,7 +126,7 @@ class ModelBundle:
     def to_model_input(self, features: pl.DataFrame) -> Pool:
         """A CatBoost Pool of the model's columns (catalogue order); other columns (SK_ID_CURR...) are ignored."""
         if features.height <= SMALL_BATCH_ROWS:
-            return Pool(self._object_rows(features), cat_features=self._cat_index)
+            return Pool(self._object_rows(features), cat_features=self._cat_index, thread_count=1)
         return Pool(model_frame(features, self.feature_names, self.categorical_features),
                     cat_features=self.categorical_features)
 
@@ -138,8 +138,12 @@ class ModelBundle:
         return np.asarray(raw, dtype=np.float64)
 
     def predict_proba(self, model_input: Pool) -> np.ndarray:
-        """P(default), one per row (the sigmoid of the raw score: same as CatBoost's Probability)."""
-        return 1.0 / (1.0 + np.exp(-self.predict_log_odds(model_input)))
+        """P(default), one per row: CatBoost's own Probability output, so the very same bits as the training
+        pipeline's predictions (a numpy sigmoid of the raw score may differ in the last bit)."""
+        rows = model_input.num_row() if isinstance(model_input, Pool) else len(model_input)
+        threads = 1 if rows <= SMALL_BATCH_ROWS else self.batch_threads
+        both = self.model.predict(model_input, prediction_type="Probability", thread_count=threads)
+        return np.ascontiguousarray(np.asarray(both, dtype=np.float64)[:, 1])
 
     def decide(self, probability: float) -> str:
         return "refused" if probability >= self.threshold else "granted"

@@ -112,9 +112,10 @@ class Decision(Base):
     """Audit trail: every decision a service returned, written before the response leaves."""
 
     __tablename__ = "decision"
+    __table_args__ = (sa.Index("ix_decision_client_id_id", "client_id", "id"),)  # a client's latest decisions
 
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
-    client_id: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)
+    client_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     application_hash: Mapped[str | None] = mapped_column(sa.Text)
     model_version: Mapped[str] = mapped_column(sa.Text)
     probability: Mapped[float] = mapped_column(sa.Double)

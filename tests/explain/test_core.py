@@ -134,3 +134,18 @@ def test_importance_and_beeswarm(tiny_context: ExplainContext) -> None:
     swarm = tiny_context.beeswarm
     assert swarm and all(0 <= p["value_quantile"] <= 1 for f in swarm for p in f["points"]
                          if p["value_quantile"] is not None)
+
+
+def test_joint_view_is_computed_once_per_pair_and_bounded(tiny_context: ExplainContext,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from credit_core.explain import context, joint
+
+    first = tiny_context.joint_view("AMT_CREDIT", "EXT_SOURCE_2")
+    assert first == joint.joint(tiny_context.reference, "AMT_CREDIT", "EXT_SOURCE_2", None)
+    assert tiny_context.joint_view("AMT_CREDIT", "EXT_SOURCE_2") is first
+    assert "client" not in first
+    monkeypatch.setattr(context, "JOINT_CACHE_SIZE", 2)
+    for b in ("CODE_GENDER", "NAME_CONTRACT_TYPE", "CREDIT_TERM"):
+        tiny_context.joint_view("AMT_CREDIT", b)
+    assert tiny_context.joint_view("AMT_CREDIT", "EXT_SOURCE_2") is not first  # evicted, then recomputed
+    assert len(tiny_context._joint) <= 2

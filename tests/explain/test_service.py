@@ -154,6 +154,11 @@ async def test_importance_and_joint(client: httpx.AsyncClient, seeded: dict[str,
         r = await client.get(f"/v1/features/{a}/{b}/joint", params={"client_id": cid})
         assert r.status_code == 200, r.text
         assert r.json()["type"] == kind and set(r.json()["client"]) == {a, b}
+        other = int(seeded["frame"]["SK_ID_CURR"][1])
+        again = (await client.get(f"/v1/features/{a}/{b}/joint", params={"client_id": other})).json()
+        alone = (await client.get(f"/v1/features/{a}/{b}/joint")).json()
+        assert "client" not in alone  # a client's position never leaks into the shared population view
+        assert {k: v for k, v in again.items() if k != "client"} == alone
 
 
 async def test_similar(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:

@@ -124,7 +124,7 @@ async def test_audit_has_one_row_per_decision(client: httpx.AsyncClient, scoring
 
 
 async def test_body_too_large_is_413(client: httpx.AsyncClient) -> None:
-    r = await client.post("/v1/score/batch", content=b"[" + b" " * (6 * 2**20) + b"]",
+    r = await client.post("/v1/score", content=b"[" + b" " * (6 * 2**20) + b"]",
                           headers={"content-type": "application/json"})
     assert r.status_code == 413
     assert r.headers["content-type"] == PROBLEM

@@ -9,7 +9,8 @@ from credit_scoring.main import create_app
 from tests.scoring.conftest import FIRST_ID, ScoringEnv
 
 PROTECTED = [("GET", f"/v1/clients/{FIRST_ID}/score"), ("POST", "/v1/score"), ("POST", "/v1/score/batch"),
-             ("GET", "/v1/model"), ("GET", "/v1/models/credit-default"), ("POST", "/v1/models/credit-default:predict")]
+             ("GET", "/v1/model"), ("GET", "/v1/models/credit-default"), ("POST", "/v1/models/credit-default:predict"),
+             ("GET", "/v1/model/report"), ("GET", f"/v1/clients/{FIRST_ID}/decisions")]
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from credit_core.explain import importance, population
+from credit_core.explain import importance, joint, population
 from credit_core.explain._bundle import BundleLike, raw_output, sigmoid
 from credit_core.explain.shap_values import ShapBatch, compute
 from credit_core.explain.similar import N_FEATURES, SimilarIndex
+
+JOINT_CACHE_SIZE = 512  # feature pairs kept per model version (a scatter is ~40 kB)
 
 
 @dataclass
@@ -24,6 +27,8 @@ class ExplainContext:
     importance: list[dict[str, Any]]
     beeswarm: list[dict[str, Any]]
     similar: SimilarIndex | None = field(default=None)
+    # Population side of the joint views, per feature pair: the same for every client of this model version.
+    _joint: OrderedDict[tuple[str, str], dict[str, Any]] = field(default_factory=OrderedDict, repr=False)
 
     @property
     def version(self) -> str:
@@ -33,6 +38,20 @@ class ExplainContext:
         """The top numeric features by mean |SHAP|, the similarity space."""
         categorical = set(self.bundle.categorical_features)
         return [i["feature"] for i in self.importance if i["feature"] not in categorical][:N_FEATURES]
+
+    def joint_view(self, a: str, b: str) -> dict[str, Any]:
+        """The pair's view over the reference sample, computed on first use and kept (least recently used out).
+        Callers must not mutate it."""
+        key = (a, b)
+        view = self._joint.get(key)
+        if view is None:
+            view = joint.joint(self.reference, a, b, None)
+            self._joint[key] = view
+            if len(self._joint) > JOINT_CACHE_SIZE:
+                self._joint.popitem(last=False)
+        else:
+            self._joint.move_to_end(key)
+        return view
 
     def build_similar(self, ids: np.ndarray, target: np.ndarray, matrix: np.ndarray,
                       matrix_names: list[str]) -> SimilarIndex:

@@ -59,8 +59,12 @@ def joint(ref: pl.DataFrame, a: str, b: str, client: dict[str, Any] | None, *, s
         body = _crosstab(ref, a, b)
     body.update({"a": a, "b": b, "n_reference": len(ref)})
     if client is not None:
-        body["client"] = {a: _clean(client.get(a)), b: _clean(client.get(b))}
+        body["client"] = client_position(client, a, b)
     return body
+
+
+def client_position(client: dict[str, Any], a: str, b: str) -> dict[str, Any]:
+    return {a: _clean(client.get(a)), b: _clean(client.get(b))}
 
 
 def _clean(value: Any) -> Any:

@@ -46,7 +46,8 @@ def sentence(name: str, value: Any, percentile: float | None, default_rate: floa
     if default_rate is not None:
         rate = f"{100 * default_rate:.1f}"
         return {
-            "fr": f"{label['fr']} : « {shown['fr']} ». Les clients dans ce cas font défaut dans {rate} % "
+            "fr": f"{label['fr']} : « {shown['fr']} ». Les clients dans ce cas font défaut dans "
+                  f"{rate.replace('.', ',')} % "
                   "des cas, ce qui augmente le risque.",
             "en": f"{label['en']}: “{shown['en']}”. Clients in this case default {rate}% of the time, "
                   "which increases the risk.",

@@ -85,3 +85,75 @@ async def fetch_labelled(conn: asyncpg.Connection, feature_set_version: str,
 async def fetch_application(conn: asyncpg.Connection, client_id: int) -> dict[str, object] | None:
     row = await conn.fetchrow('SELECT * FROM application WHERE "SK_ID_CURR" = $1', client_id)
     return None if row is None else dict(row)
+
+
+ID_DIGITS = 19  # the longest decimal id a bigint holds
+_MAX_ID = 2**63 - 1
+
+
+def prefix_ranges(prefix: str) -> list[tuple[int, int]]:
+    """Inclusive id ranges [p·10^k, (p+1)·10^k - 1] holding exactly the ids whose decimal form starts with
+    `prefix`, in ascending order (each range lies wholly above the previous one). Leading zeros match no id.
+    Bounds stay within bigint so Postgres compares them with the primary key as they are (index range scans)."""
+    if not prefix.isdigit() or prefix.startswith("0") or len(prefix) > ID_DIGITS:
+        return []
+    p = int(prefix)
+    ranges = []
+    for k in range(ID_DIGITS - len(prefix) + 1):
+        low = p * 10**k
+        if low > _MAX_ID:
+            break
+        ranges.append((low, min((p + 1) * 10**k - 1, _MAX_ID)))
+    return ranges
+
+
+async def clients_with_prefix(conn: asyncpg.Connection, feature_set_version: str, prefix: str,
+                              limit: int) -> list[tuple[int, bool]]:
+    """(client id, has a known outcome) for clients with features whose id starts with `prefix`, ascending.
+
+    One primary-key range scan per id length, each stopped at `limit` rows, so the cost does not grow with the
+    table."""
+    ranges = prefix_ranges(prefix)
+    if not ranges or limit <= 0:
+        return []
+    rows = await conn.fetch(
+        "SELECT c.sk_id_curr, c.target IS NOT NULL AS has_outcome "
+        "FROM unnest($1::bigint[], $2::bigint[]) AS r(low, high) CROSS JOIN LATERAL ("
+        "  SELECT f.sk_id_curr, f.target FROM client_feature f"
+        "  WHERE f.sk_id_curr >= r.low AND f.sk_id_curr <= r.high AND f.feature_set_version = $3"
+        "  ORDER BY f.sk_id_curr LIMIT $4) c "
+        "ORDER BY c.sk_id_curr LIMIT $4",
+        [low for low, _ in ranges], [high for _, high in ranges], feature_set_version, limit,
+    )
+    return [(int(r["sk_id_curr"]), bool(r["has_outcome"])) for r in rows]
+
+
+async def fetch_application_columns(conn: asyncpg.Connection, client_id: int,
+                                    columns: Sequence[str]) -> dict[str, object] | None:
+    """The chosen raw application columns of one client (names come from our own code, never from a request)."""
+    selected = ", ".join(f'"{name}"' for name in columns)
+    row = await conn.fetchrow(f'SELECT {selected} FROM application WHERE "SK_ID_CURR" = $1', client_id)
+    return None if row is None else dict(row)
+
+
+async def versions_to_keep(conn: asyncpg.Connection) -> list[str]:
+    """The active model version and the one active before it (the most recently activated of the others): a
+    rollback to it stays instant; older versions' rows are dead weight. Never-activated versions are not kept."""
+    rows = await conn.fetch(
+        "(SELECT version FROM model_version WHERE is_active) UNION ALL "
+        "(SELECT version FROM model_version WHERE NOT is_active AND activated_at IS NOT NULL "
+        " ORDER BY activated_at DESC, version DESC LIMIT 1)"
+    )
+    return [r["version"] for r in rows]
+
+
+async def prune(conn: asyncpg.Connection, keep: Sequence[str] = ()) -> dict[str, int]:
+    """Delete the client_shap rows of every model version except the active, the previously active and `keep`;
+    returns rows deleted per version."""
+    kept = sorted({*await versions_to_keep(conn), *keep})
+    rows = await conn.fetch(
+        "WITH gone AS (DELETE FROM client_shap WHERE model_version <> ALL($1::text[]) RETURNING model_version) "
+        "SELECT model_version, count(*) AS n FROM gone GROUP BY model_version ORDER BY model_version",
+        kept,
+    )
+    return {r["model_version"]: int(r["n"]) for r in rows}

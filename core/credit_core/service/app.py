@@ -1,11 +1,15 @@
-"""The wiring every API service shares: errors, body limit, observability, API-key-protected /v1, health, metrics."""
+"""The wiring every API service shares: errors, body limit, observability, API-key-protected and rate-limited
+/v1, health, metrics."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI
+from collections.abc import Mapping
+
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from credit_core.service import auth, limits, observability, problems
+from credit_core.service import guard, limits, observability, problems, ratelimit
+from credit_core.settings import Settings
 
 
 def unique_id(route: APIRoute) -> str:
@@ -20,16 +24,20 @@ def install(
     max_body_bytes: int,
     v1_routers: list[tuple[APIRouter, str]],
     health_router: APIRouter,
+    body_limits: Mapping[str, int] | None = None,
 ) -> None:
-    """Mount `v1_routers` (router, tag) under /v1 behind API keys; health and /metrics stay open."""
+    """Mount `v1_routers` (router, tag) under /v1 behind API keys and the per-key rate limit (guard.py, sized by
+    `app.state.settings` when set); health and /metrics stay open. Bodies are limited to `max_body_bytes`, or to
+    `body_limits[pattern]` on paths matching a pattern (regular expression)."""
     problems.install_problem_handlers(app)
-    app.add_middleware(limits.BodyLimitMiddleware, max_bytes=max_body_bytes)
+    settings = getattr(app.state, "settings", None) or Settings()
+    app.add_middleware(guard.ApiGateMiddleware,
+                       limiter=ratelimit.from_settings(settings.rate_limit_per_second, settings.rate_limit_burst))
+    app.add_middleware(limits.BodyLimitMiddleware, max_bytes=max_body_bytes, overrides=body_limits)
     observability.install_observability(app, metrics)
 
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(auth.require_api_key)])
-    for router, tag in v1_routers:
-        v1.include_router(router, tags=[tag])
-    app.include_router(v1)
+    for router, tag in v1_routers:  # flat under /v1: each nesting level costs route matching time per request
+        app.include_router(router, prefix="/v1", tags=[tag])
     app.include_router(health_router, tags=["health"])
 
     def refresh_gauge() -> None:

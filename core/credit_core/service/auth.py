@@ -14,6 +14,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import Scope
 
 from credit_core import orm
 from credit_core.service.problems import ProblemError
@@ -71,20 +72,33 @@ def _unauthorized(detail: str) -> ProblemError:
     return error
 
 
-async def require_api_key(request: Request) -> str:
-    """FastAPI dependency: the caller's name for a valid `Authorization: Bearer <key>`, else 401.
+async def verify_scope(scope: Scope) -> str:
+    """The caller's name for the request's `Authorization: Bearer <key>`, else a 401 ProblemError.
 
     Needs `app.state.key_verifier` (a KeyVerifier), set by the service's lifespan.
     """
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
+    header = b""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            header = value
+            break
+    scheme, _, key = header.decode("latin-1").partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise _unauthorized("Send an API key as 'Authorization: Bearer <key>'.")
-    verifier: KeyVerifier = request.app.state.key_verifier
+    verifier: KeyVerifier = scope["app"].state.key_verifier
     caller = await verifier.caller(key.strip())
     if caller is None:
         raise _unauthorized("Unknown or revoked API key.")
     return caller
+
+
+async def require_api_key(request: Request) -> str:
+    """FastAPI dependency: the caller's name (already checked by guard.ApiGateMiddleware when installed), else
+    verified here: 401 problem without a valid key."""
+    caller = request.scope.get("state", {}).get("caller")
+    if caller is not None:
+        return str(caller)
+    return await verify_scope(request.scope)
 
 
 CallerDep = Annotated[str, Depends(require_api_key)]

@@ -24,6 +24,8 @@ DATABASE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.OperatorInterventionError,  # the server terminated the connection (admin, shutdown)
+    asyncpg.InternalClientError,  # a connection the server killed mid-operation (see service.database)
     asyncpg.exceptions.QueryCanceledError,
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,

@@ -13,6 +13,8 @@ class ExplainSettings(Settings):
     # Precompute every client's SHAP into client_shap when a model version is first served.
     precompute_shap: bool = True
     shap_batch_size: int = 5_000
+    # After a version's precompute, delete client_shap rows of versions neither active nor previously active.
+    prune_shap: bool = True
     # Build the similar-clients index (all labelled clients' features in memory) per model version.
     similar_index: bool = True
 

@@ -18,7 +18,7 @@ from credit_core.service.database import create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
 from credit_explain.config import ExplainSettings
-from credit_explain.routes import catalogue, clients, explanations, global_, health
+from credit_explain.routes import catalogue, clients, directory, explanations, global_, health
 from credit_explain.state import ExplainState
 
 DESCRIPTION = """Why the model scores a client the way it does: exact TreeSHAP (log-odds) explanations with
@@ -70,6 +70,7 @@ def create_app(settings: Settings, *, holder_factory: HolderFactory = _default_h
             (global_.router, "global"),
             (catalogue.router, "features"),
             (clients.router, "clients"),
+            (directory.router, "clients"),
         ],
         health_router=health.router,
     )

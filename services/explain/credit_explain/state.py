@@ -2,7 +2,8 @@
 
 The ModelHolder hot-swaps the bundle; the first request (or the watcher) that sees a new version builds its
 ExplainContext in a thread, then fills client_shap in the background. Requests are served meanwhile:
-an explanation without a stored SHAP row is computed live.
+an explanation without a stored SHAP row is computed live. Once the fill is complete, the rows of model versions
+neither active nor previously active are deleted (they would only grow the table).
 """
 
 from __future__ import annotations
@@ -76,12 +77,23 @@ class ExplainState:
                     return 0
                 try:
                     written = await self._fill(ctx)
+                    if self.settings.prune_shap and self.context is ctx:
+                        await self.prune(ctx.version)
                 finally:
                     await lock.execute("SELECT pg_advisory_unlock(hashtext($1))", f"client_shap:{ctx.version}")
         except Exception as exc:  # keep serving (live SHAP); a later version switch retries
             log.warning("SHAP precompute stopped: %s", type(exc).__name__)
         log.info("SHAP precompute for %s: %d rows", ctx.version, written)
         return written
+
+    async def prune(self, served_version: str) -> dict[str, int]:
+        """Once this version's SHAP is complete, drop the rows of versions neither active nor previously active."""
+        async with self.engine.begin() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            deleted = await store.prune(raw, keep=[served_version])
+        for version, n in deleted.items():
+            log.info("pruned %d client_shap rows of model %s", n, version)
+        return deleted
 
     async def _fill(self, ctx: context.ExplainContext) -> int:
         written = 0

@@ -40,6 +40,16 @@ async def record(
     if len(results) >= COPY_FROM_ROWS:
         return await _copy(conn, results, caller=caller, request_id=request_id)
     n = len(results)
+    return await record_each(conn, results, [caller] * n, [request_id] * n)
+
+
+async def record_each(
+    conn: asyncpg.Connection, results: Sequence[ScoreResult], callers: Sequence[str],
+    request_ids: Sequence[str | None],
+) -> list[Stored]:
+    """One multi-row INSERT (one round trip, committed on return) with a caller and request id per row."""
+    if not results:
+        return []
     rows = await conn.fetch(
         _INSERT,
         [r.client_id if r.application_hash is None else None for r in results],
@@ -49,8 +59,8 @@ async def record(
         [r.threshold for r in results],
         [r.decision for r in results],
         [r.feature_hash for r in results],
-        [caller] * n,
-        [request_id] * n,
+        list(callers),
+        list(request_ids),
     )
     return [Stored(row["id"], row["created_at"]) for row in rows]
 
@@ -67,3 +77,14 @@ async def _copy(
     ]
     await conn.copy_records_to_table("decision", records=records, columns=_COLUMNS)
     return [Stored(decision_id, now) for decision_id in ids]
+
+
+_RECENT = """
+SELECT id, client_id, probability, threshold, decision, model_version, caller, request_id, feature_hash, created_at
+FROM decision WHERE client_id = $1 ORDER BY id DESC LIMIT $2
+"""
+
+
+async def recent(conn: asyncpg.Connection, client_id: int, limit: int) -> list[asyncpg.Record]:
+    """The client's latest decision rows, newest first."""
+    return await conn.fetch(_RECENT, client_id, limit)

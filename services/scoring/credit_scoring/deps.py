@@ -9,12 +9,15 @@ import asyncpg
 from fastapi import Depends, Request
 
 from credit_core.service.auth import CallerDep, require_api_key
+from credit_core.service.database import connection
 from credit_core.service.model_holder import ModelHolder
 from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError
+from credit_scoring.batcher import ScoreBatcher
 from credit_scoring.config import ScoringSettings
 
-__all__ = ["BundleDep", "CallerDep", "ConnectionDep", "HolderDep", "RequestIdDep", "SettingsDep", "require_api_key"]
+__all__ = ["BatcherDep", "BundleDep", "CallerDep", "ConnectionDep", "HolderDep", "PoolDep", "RequestIdDep",
+           "SettingsDep", "require_api_key"]
 
 
 async def get_settings(request: Request) -> ScoringSettings:
@@ -36,9 +39,19 @@ async def get_bundle(request: Request) -> Any:
 
 
 async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    async with request.app.state.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        yield raw.driver_connection
+    """A raw connection of the service's asyncpg pool (no pre-ping, no reset: see credit_core.service.database)."""
+    async with connection(request.app.state.pool) as conn:
+        yield conn
+
+
+async def get_pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
+async def get_batcher(request: Request) -> ScoreBatcher:
+    batcher: ScoreBatcher = request.app.state.batcher
+    return batcher
 
 
 async def get_request_id(request: Request) -> str | None:
@@ -49,4 +62,6 @@ SettingsDep = Annotated[ScoringSettings, Depends(get_settings)]
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
 BundleDep = Annotated[Any, Depends(get_bundle)]
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
+PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+BatcherDep = Annotated[ScoreBatcher, Depends(get_batcher)]
 RequestIdDep = Annotated[str | None, Depends(get_request_id)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -15,12 +16,16 @@ from pydantic import BaseModel
 from credit_core import db
 from credit_core.service import app as service_app
 from credit_core.service import auth, observability
-from credit_core.service.database import create_service_engine
+from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
+from credit_scoring.batcher import ScoreBatcher
 from credit_scoring.config import ScoringSettings
-from credit_scoring.routes import health, kserve, model, score
+from credit_scoring.routes import decisions, health, kserve, model, score
 
+APPLICATION_NAME = "credit-scoring"  # the raw pool's connections, as pg_stat_activity shows them
+BATCH_PATH = r"/v1/score/batch"
+KSERVE_PREDICT_PATH = r"/v1/models/[^/]+:predict"
 DESCRIPTION = """Default probability and granted/refused decision for Home Credit clients and new applications.
 
 All `/v1` endpoints need `Authorization: Bearer <API key>` (`credit apikey create NAME`). Errors are
@@ -45,17 +50,28 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_service_engine(db.resolve_database_url(config), pool_size=config.db_pool_size)
+        url = db.resolve_database_url(config)
+        engine = create_service_engine(url, pool_size=config.db_pool_size)
+        pool = await create_raw_pool(url, max_size=config.db_pool_size,
+                                     synchronous_commit=config.audit_synchronous_commit,
+                                     application_name=APPLICATION_NAME)
+        batcher = ScoreBatcher(pool)
         sessions = db.session_factory(engine)
         holder = ModelHolder(sessions, config.model_poll_seconds, models_dir=config.models_dir,
                              **({"loader": bundle_loader} if bundle_loader else {}))
-        app.state.engine, app.state.holder = engine, holder
+        app.state.engine, app.state.pool, app.state.holder, app.state.batcher = engine, pool, holder, batcher
         app.state.key_verifier = auth.KeyVerifier(sessions)
         await holder.start()
+        batcher.start()
         try:
             yield
         finally:
+            await batcher.stop()
             await holder.stop()
+            try:
+                await asyncio.wait_for(pool.close(), timeout=5)
+            except TimeoutError:
+                pool.terminate()
             await engine.dispose()
 
     app = FastAPI(title="Prêt à dépenser — scoring", version="1", description=DESCRIPTION, lifespan=lifespan,
@@ -65,8 +81,10 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | Non
         app,
         metrics=metrics,
         max_body_bytes=config.max_body_bytes,
-        v1_routers=[(score.router, "scoring"), (kserve.router, "kserve"), (model.router, "model")],
+        v1_routers=[(score.router, "scoring"), (decisions.router, "audit"), (kserve.router, "kserve"),
+                    (model.router, "model")],
         health_router=health.router,
+        body_limits={BATCH_PATH: config.batch_max_body_bytes, KSERVE_PREDICT_PATH: config.batch_max_body_bytes},
     )
     _document_problem(app)
     return app

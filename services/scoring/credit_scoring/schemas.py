@@ -176,3 +176,38 @@ class KServeResponse(Schema):
     model_name: str
     model_version: str
     predictions: list[KServePrediction]
+
+
+class ModelReportOut(Schema):
+    """The active bundle's evaluation report (credit_pipeline.train.pipeline.evaluation_report) and model card."""
+
+    version: str
+    report: dict[str, Any] = Field(description="roc_curve, pr_curve, cost_curve, calibration, confusion, fairness, "
+                                               "threshold, metrics... as written at training time (report.json).")
+    card_markdown: str | None = Field(default=None, description="The model card (Markdown), null if absent.")
+
+
+class DecisionOut(Schema):
+    decision_id: int
+    client_id: int
+    probability: float
+    threshold: float
+    decision: Literal["granted", "refused"]
+    risk_band: str
+    model_version: str
+    caller: str
+    request_id: str | None = None
+    feature_hash: str
+    decided_at: datetime
+
+
+class DecisionsOut(Schema):
+    """A client's audited decisions, newest first."""
+
+    client_id: int
+    decisions: list[DecisionOut]
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"client_id": 100002, "decisions": [{
+        "decision_id": 42, "client_id": 100002, "probability": 0.31, "threshold": 0.24, "decision": "refused",
+        "risk_band": "high", "model_version": "20261127-1", "caller": "web", "request_id": "3f2a…",
+        "feature_hash": "ab12…", "decided_at": "2026-11-27T20:00:00Z"}]}]})

@@ -92,6 +92,7 @@ class RecordDecoder:
         self.categorical_positions = np.array([index[n] for n in features.CATEGORICAL_FEATURES], dtype=np.intp)
         if len(index) != len(self.numeric_positions) + len(self.categorical_positions):
             raise KeyError("the bundle's features are not the catalogue's")
+        self._cat_list = self.categorical_positions.tolist()
 
     def model_input(self, records: Sequence[Any]) -> Pool:
         n = len(records)
@@ -100,7 +101,10 @@ class RecordDecoder:
         out[:, self.numeric_positions] = numeric.reshape(n, len(self.numeric_positions))
         missing = model.MISSING_CATEGORY
         out[:, self.categorical_positions] = [[missing if v is None else v for v in r["categorical"]] for r in records]
-        return Pool(out, cat_features=self.categorical_positions.tolist(), feature_names=self.names)
+        # No feature_names: the columns are already in the bundle's order (checked at load), and naming them
+        # costs ~25 % of the Pool's construction for a few rows. One thread: waking a thread pool costs more
+        # than converting a few rows (and busy workers burn CPU the event loop needs).
+        return Pool(out, cat_features=self._cat_list, thread_count=1)
 
 
 _decoders: dict[int, tuple[Any, RecordDecoder | None]] = {}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from credit_core import features
 from credit_core.explain import catalogue, client_row, joint, store
@@ -31,9 +33,9 @@ async def _client(conn: Any, client_id: int | None) -> dict[str, Any] | None:
     return client_row.as_dict(record)
 
 
-@router.get("/features/{name}/distribution")
+@router.get("/features/{name}/distribution", response_class=Response)
 async def distribution(name: FeatureA, ctx: ContextDep, conn: ConnectionDep,
-                       client_id: OptionalClient = None) -> dict[str, Any]:
+                       client_id: OptionalClient = None) -> Response:
     """Population split by known outcome (repaid / defaulted), from the bundle's population.json."""
     if not ctx.population.has(name):
         raise ProblemError(404, "distribution not found", f"No population data for {name!r}.", feature=name)
@@ -45,18 +47,22 @@ async def distribution(name: FeatureA, ctx: ContextDep, conn: ConnectionDep,
         body["client"] = {"client_id": client_id, "value": value, "display_value": catalogue.displays(name, value),
                           "percentile": ctx.population.percentile(name, value),
                           "default_rate": ctx.population.default_rate(name, value)}
-    return body
+    # Plain JSON types already (NaN becomes null): orjson directly, skipping FastAPI's generic encoder.
+    return Response(orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), media_type="application/json")
 
 
 def _valid_b(b: str, ctx: ContextDep) -> str:
     return valid_feature(b, ctx)
 
 
-@router.get("/features/{name}/{b}/joint")
+@router.get("/features/{name}/{b}/joint", response_class=Response)
 async def joint_view(name: FeatureA, b: Annotated[str, Depends(_valid_b)], ctx: ContextDep, conn: ConnectionDep,
-                     client_id: OptionalClient = None) -> dict[str, Any]:
+                     client_id: OptionalClient = None) -> Response:
     """Scatter (numeric×numeric), quartiles by category (numeric×categorical) or crosstab, over the reference."""
     if name == b:
         raise ProblemError(422, "invalid feature pair", "Choose two different features.", feature=name)
     client = await _client(conn, client_id)
-    return {"model_version": ctx.version, **joint.joint(ctx.reference, name, b, client)}
+    body = {"model_version": ctx.version, **ctx.joint_view(name, b)}  # a new dict: the cached view stays intact
+    if client is not None:
+        body["client"] = joint.client_position(client, name, b)
+    return Response(orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), media_type="application/json")

@@ -15,9 +15,12 @@ _PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/compo
 
 def problem_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {401: "Missing or invalid API key.", 404: "Not found.", 413: "Request body too large.",
+                    429: "Rate limit of the API key exceeded; retry after `Retry-After` seconds.",
                     422: "Invalid request; `errors[].field` names each bad field.",
                     503: "Database unreachable or no model loaded."}
-    return {s: {"description": descriptions.get(s, "Error."), **_PROBLEM} for s in statuses}
+    if 401 in statuses:  # the /v1 gate checks the key, then the key's rate limit
+        statuses = (*statuses, 429)
+    return {s: {"description": descriptions.get(s, "Error."), **_PROBLEM} for s in sorted(set(statuses))}
 
 
 def score_out(scored: Scored) -> ScoreOut:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from credit_core.service.database import with_retry
 from credit_core.service.problems import ProblemError
 from credit_scoring.routes._convert import problem_docs
 
@@ -30,8 +30,8 @@ async def readyz(request: Request) -> Health:
     """200 only when the database answers and a model is loaded."""
     holder = request.app.state.holder
     try:
-        async with asyncio.timeout(2.0), request.app.state.engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+        async with asyncio.timeout(2.0):
+            await with_retry(request.app.state.pool, lambda conn: conn.fetchval("SELECT 1"))
     except Exception as exc:
         raise ProblemError(503, "not ready", "The database is unreachable.") from exc
     if not holder.ready:

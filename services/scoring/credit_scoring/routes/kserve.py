@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from credit_core.service.problems import ProblemError
 from credit_scoring import scorer
-from credit_scoring.deps import BundleDep, CallerDep, ConnectionDep, HolderDep, RequestIdDep, SettingsDep
+from credit_scoring.deps import BundleDep, CallerDep, HolderDep, PoolDep, RequestIdDep, SettingsDep
 from credit_scoring.routes._convert import problem_docs
 from credit_scoring.routes.score import NOT_FOUND
 from credit_scoring.schemas import Application, KServeModel, KServePrediction, KServeRequest, KServeResponse
@@ -32,7 +32,7 @@ async def model_ready(name: str, holder: HolderDep) -> KServeModel:
 
 @router.post("/models/{name}:predict", response_model=KServeResponse, responses=problem_docs(401, 404, 413, 422, 503))
 async def predict(
-    name: str, request: KServeRequest, conn: ConnectionDep, bundle: BundleDep, caller: CallerDep,
+    name: str, request: KServeRequest, pool: PoolDep, bundle: BundleDep, caller: CallerDep,
     rid: RequestIdDep, settings: SettingsDep,
 ) -> KServeResponse:
     """`instances` are client ids (ints) or application objects, mixed freely; predictions keep their order."""
@@ -41,12 +41,12 @@ async def predict(
     apps = [(i, x) for i, x in enumerate(request.instances) if isinstance(x, Application)]
     predictions: list[KServePrediction | None] = [None] * len(request.instances)
     if ids:
-        results = await scorer.score_clients(conn, bundle, [x for _, x in ids], caller=caller, request_id=rid,
+        results = await scorer.score_clients(pool, bundle, [x for _, x in ids], caller=caller, request_id=rid,
                                              chunk_size=settings.batch_chunk_size)
         for (i, client_id), scored in zip(ids, results, strict=True):
             predictions[i] = _prediction(scored) if scored else KServePrediction(client_id=client_id, error=NOT_FOUND)
     if apps:
-        scored_apps = await scorer.score_applications(conn, bundle, [a.raw() for _, a in apps], caller=caller,
+        scored_apps = await scorer.score_applications(pool, bundle, [a.raw() for _, a in apps], caller=caller,
                                                       request_id=rid, chunk_size=settings.application_chunk_size)
         for (i, _), scored in zip(apps, scored_apps, strict=True):
             predictions[i] = _prediction(scored)

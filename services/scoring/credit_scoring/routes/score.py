@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
+from credit_core.service.auth import require_api_key
+from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError
 from credit_scoring import scorer
-from credit_scoring.deps import BundleDep, CallerDep, ConnectionDep, RequestIdDep, SettingsDep
+from credit_scoring.deps import BundleDep, CallerDep, PoolDep, RequestIdDep, SettingsDep, get_bundle
 from credit_scoring.routes._convert import json_response, problem_docs, score_dict, score_out
 from credit_scoring.schemas import MAX_ID, Application, BatchOut, BatchRequest, ItemError, ScoreOut
 
@@ -19,30 +21,33 @@ NOT_FOUND = ItemError(status=404, title="client not found", detail="No features 
 
 @router.get("/clients/{client_id}/score", response_model=ScoreOut, responses=problem_docs(401, 404, 422, 503))
 async def score_client(
-    client_id: Annotated[int, Path(ge=0, le=MAX_ID, description="SK_ID_CURR", examples=[100002])],
-    conn: ConnectionDep, bundle: BundleDep, caller: CallerDep, rid: RequestIdDep,
-) -> ScoreOut:
+    client_id: Annotated[int, Path(ge=0, le=MAX_ID, description="SK_ID_CURR", examples=[100002])], request: Request,
+) -> Response:
     """Score a known client from its stored features; the decision is audited before the response."""
-    scored = await scorer.score_client(conn, bundle, client_id, caller=caller, request_id=rid)
+    # The hot path reads app state directly: each FastAPI dependency costs more than the lookup it wraps.
+    state = request.app.state
+    bundle = await get_bundle(request)
+    scored = await state.batcher.score(bundle, client_id, caller=await require_api_key(request),
+                                       request_id=request_id(request.scope))
     if scored is None:
         raise ProblemError(404, "client not found", f"No features for client {client_id}.", client_id=client_id)
-    return score_out(scored)
+    return json_response(score_dict(scored))
 
 
 @router.post("/score", response_model=ScoreOut, responses=problem_docs(401, 413, 422, 503))
 async def score_application(
-    application: Application, conn: ConnectionDep, bundle: BundleDep, caller: CallerDep, rid: RequestIdDep,
+    application: Application, pool: PoolDep, bundle: BundleDep, caller: CallerDep, rid: RequestIdDep,
     settings: SettingsDep,
 ) -> ScoreOut:
     """Score a new application (raw Home Credit fields, optional history); audited with its sha256."""
-    scored = await scorer.score_applications(conn, bundle, [application.raw()], caller=caller, request_id=rid,
+    scored = await scorer.score_applications(pool, bundle, [application.raw()], caller=caller, request_id=rid,
                                              chunk_size=settings.application_chunk_size)
     return score_out(scored[0])
 
 
 @router.post("/score/batch", response_model=BatchOut, responses=problem_docs(401, 413, 422, 503))
 async def score_batch(
-    batch: BatchRequest, conn: ConnectionDep, bundle: BundleDep, caller: CallerDep, rid: RequestIdDep,
+    batch: BatchRequest, pool: PoolDep, bundle: BundleDep, caller: CallerDep, rid: RequestIdDep,
     settings: SettingsDep,
 ) -> Response:
     """Up to 10,000 `client_ids` or `applications`. Items come back in input order; an unknown client id
@@ -52,7 +57,7 @@ async def score_batch(
                            errors=[{"field": "body", "message": "exactly one of client_ids, applications"}])
     items: list[dict[str, Any]] = []
     if batch.client_ids is not None:
-        results = await scorer.score_clients(conn, bundle, batch.client_ids, caller=caller, request_id=rid,
+        results = await scorer.score_clients(pool, bundle, batch.client_ids, caller=caller, request_id=rid,
                                              chunk_size=settings.batch_chunk_size)
         not_found = NOT_FOUND.model_dump()
         for i, (client_id, scored) in enumerate(zip(batch.client_ids, results, strict=True)):
@@ -61,7 +66,7 @@ async def score_batch(
     else:
         assert batch.applications is not None
         scored_apps = await scorer.score_applications(
-            conn, bundle, [a.raw() for a in batch.applications], caller=caller, request_id=rid,
+            pool, bundle, [a.raw() for a in batch.applications], caller=caller, request_id=rid,
             chunk_size=settings.application_chunk_size)
         items = [{"index": i, "client_id": s[0].client_id, "result": score_dict(s), "error": None}
                  for i, s in enumerate(scored_apps)]

@@ -1,0 +1,211 @@
+"""Where the client stands among past clients for one feature: histogram by outcome, or default rate by category."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+from typing import Any
+
+import altair as alt
+
+from credit_web.charts._base import (
+    CLIENT,
+    DEFAULTED,
+    REPAID,
+    ChartSpec,
+    axis_format,
+    cached_layer,
+    data,
+    display_value,
+    feature_label,
+    finish,
+    rows_height,
+    unvalidated,
+)
+from credit_web.charts._format import number, ordinal, percent, rounded
+from credit_web.charts._labels import label
+
+OTHER_CATEGORY = "__other__"  # credit_core.population pools the rare categories under this value
+
+
+@unvalidated
+def distribution(payload: dict[str, Any], lang: str) -> ChartSpec:
+    """`payload`: GET /v1/features/{name}/distribution (?client_id= adds the client's value and percentile)."""
+    if payload.get("kind") == "categorical":
+        return _categorical(payload, lang)
+    return _numeric(payload, lang)
+
+
+def _outcomes(lang: str) -> tuple[str, str]:
+    return label("outcome.repaid", lang), label("outcome.defaulted", lang)
+
+
+def _outcome_encodings(lang: str) -> dict[str, Any]:
+    repaid, defaulted = _outcomes(lang)
+    title = label("outcome.legend", lang)
+    domain = [repaid, defaulted]
+    return {
+        "color": alt.Color("outcome:N", title=title, scale=alt.Scale(domain=domain, range=[REPAID, DEFAULTED]),
+                           legend=alt.Legend(orient="bottom")),
+        "strokeDash": alt.StrokeDash("outcome:N", title=title, scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]]),
+                                     legend=alt.Legend(orient="bottom")),
+    }
+
+
+def _trend(mids: list[float], counts: dict[str, list[int]]) -> str:
+    """Do defaulted clients sit higher or lower than repaid ones? Mean difference against the pooled spread."""
+    stats = {}
+    for outcome in ("repaid", "defaulted"):
+        c = counts.get(outcome) or []
+        n = sum(c)
+        if n == 0:
+            return "dist.trend_same"
+        mean = sum(m * k for m, k in zip(mids, c, strict=False)) / n
+        var = sum(k * (m - mean) ** 2 for m, k in zip(mids, c, strict=False)) / n
+        stats[outcome] = (mean, var)
+    spread = math.sqrt((stats["repaid"][1] + stats["defaulted"][1]) / 2) or 1.0
+    shift = (stats["defaulted"][0] - stats["repaid"][0]) / spread
+    return "dist.trend_higher" if shift > 0.1 else "dist.trend_lower" if shift < -0.1 else "dist.trend_same"
+
+
+def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
+    name = payload["feature"]
+    title = feature_label(name, lang, payload.get("label"))
+    edges = [float(e) for e in payload.get("edges") or []]
+    counts = payload.get("counts") or {}
+    mids = [(lo + hi) / 2 for lo, hi in itertools.pairwise(edges)]
+    repaid, defaulted = _outcomes(lang)
+    rows = []
+    for outcome, shown in (("repaid", repaid), ("defaulted", defaulted)):
+        c = counts.get(outcome) or []
+        total = sum(c) or 1
+        for j, k in enumerate(c):
+            # Discrete features: one bar per value, the two outcomes side by side within it.
+            lo, hi = edges[j], edges[j + 1]
+            half = (lo + hi) / 2
+            x0, x1 = (lo + 0.1 * (hi - lo), half) if outcome == "repaid" else (half, hi - 0.1 * (hi - lo))
+            rows.append({"outcome": shown, "x": rounded(mids[j], 6), "x0": rounded(x0, 6), "x1": rounded(x1, 6),
+                         "share": rounded(k / total), "n": int(k)})
+    client = payload.get("client") or {}
+    value = client.get("value")
+    has_value = isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value))
+    domain = [edges[0], edges[-1]] if edges else [0, 1]
+    if has_value:
+        domain = [min(domain[0], float(value)), max(domain[1], float(value))]
+    discrete = bool(payload.get("discrete"))
+    # The population layers depend only on these (their rows are the spec's data): built once per process.
+    key = ("distribution", name, lang, title, tuple(domain), discrete)
+    layers: list[Any] = [cached_layer((*key, i), functools.partial(_population_layer, name, lang, title, domain,
+                                                                   discrete, i))
+                         for i in range(1 if discrete else 3)]
+    if has_value:
+        shown_value = (client.get("display_value") or {}).get(lang) or display_value(name, value, lang)
+        marker = alt.Chart(data([{"v": float(value), "text": label("dist.client", lang, value=shown_value)}]))
+        layers.append(marker.mark_rule(color=CLIENT, strokeWidth=2.5).encode(x=alt.X("v:Q")))
+        right_half = float(value) > (domain[0] + domain[1]) / 2  # keep the label inside the plot
+        layers.append(marker.mark_text(align="right" if right_half else "left", dx=-4 if right_half else 4, y=2,
+                                       baseline="top", fontWeight="bold", color=CLIENT)
+                      .encode(x=alt.X("v:Q"), text=alt.Text("text:N")))
+    trend = label(_trend(mids, counts), lang)
+    percentile = client.get("percentile")
+    if has_value and percentile is not None:
+        shown_value = (client.get("display_value") or {}).get(lang) or display_value(name, value, lang)
+        alt_text = label("dist.alt_numeric", lang, value=shown_value, pct=ordinal(round(float(percentile)), lang),
+                         trend=trend)
+    elif client:
+        alt_text = label("dist.alt_missing", lang, trend=trend)
+    else:
+        alt_text = label("dist.alt_nobody", lang, trend=trend)
+    return finish(layers, alt_text, lang, height=220, values=rows)
+
+
+def _population_layer(name: str, lang: str, title: str, domain: list[float], discrete: bool, index: int
+                      ) -> alt.Chart:
+    """Layer `index` of a numeric distribution: the bars of a discrete feature, or the two outcome areas and
+    the outcome lines."""
+    fmt = axis_format(name)
+    x_scale, x_axis = alt.Scale(domain=domain, nice=False), alt.Axis(format=fmt) if fmt else alt.Axis()
+    x = alt.X("x:Q", title=title, scale=x_scale, axis=x_axis)
+    y = alt.Y("share:Q", title=label("dist.share", lang), axis=alt.Axis(format=".0%"), stack=None)
+    enc = _outcome_encodings(lang)
+    tooltip = [alt.Tooltip("outcome:N", title=label("outcome.legend", lang)),
+               alt.Tooltip("share:Q", format=".1%", title=label("dist.share", lang))]
+    base = alt.Chart()
+    if discrete:
+        return base.mark_bar(stroke=CLIENT, strokeWidth=1).encode(
+            x=alt.X("x0:Q", title=title, scale=x_scale, axis=x_axis), x2=alt.X2("x1:Q"), y=y, color=enc["color"],
+            strokeDash=enc["strokeDash"], tooltip=tooltip)
+    if index < 2:
+        # One fixed-colour area per outcome: an encoded fill would merge into (and hide) the line's legend.
+        shown, colour = _outcomes(lang)[index], (REPAID, DEFAULTED)[index]
+        return base.transform_filter(f"datum.outcome == {json.dumps(shown)}").mark_area(
+            opacity=0.15, interpolate="monotone", color=colour).encode(x=x, y=y)
+    return base.mark_line(strokeWidth=2, interpolate="monotone").encode(
+        x=x, y=y, color=enc["color"], strokeDash=enc["strokeDash"], tooltip=tooltip)
+
+
+def _category_name(name: str, value: Any, lang: str) -> str:
+    if value is None:
+        return label("dist.missing", lang)
+    if value == OTHER_CATEGORY:
+        return label("dist.other", lang)
+    return display_value(name, value, lang)
+
+
+def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
+    name = payload["feature"]
+    title = feature_label(name, lang, payload.get("label"))
+    categories = [dict(c) for c in payload.get("categories") or []]
+    missing = payload.get("missing") or {}
+    if sum(missing.values()):
+        n_missing = missing.get("repaid", 0) + missing.get("defaulted", 0)
+        categories.append({"value": None, "repaid": missing.get("repaid", 0), "defaulted": missing.get("defaulted", 0),
+                           "default_rate": missing.get("defaulted", 0) / n_missing})
+    client = payload.get("client")
+    client_value = client.get("value") if client else None
+    known = {c["value"] for c in categories}
+    if client is not None and client_value is not None and client_value not in known:
+        client_value = OTHER_CATEGORY
+    marker = label("client.marker", lang)
+    rows = []
+    for c in categories:
+        n = int(c["repaid"]) + int(c["defaulted"])
+        rate = float(c["default_rate"])
+        is_client = client is not None and c["value"] == client_value
+        rows.append({"category": _category_name(name, c["value"], lang), "rate": rounded(rate), "n": n,
+                     "text": f"{percent(rate, lang)} ({number(n, 0, lang)})" + (f"  ◀ {marker}" if is_client else ""),
+                     "client": marker if is_client else "", "colour": CLIENT if is_client else REPAID})
+    population = payload.get("population") or {}
+    total = population.get("repaid", 0) + population.get("defaulted", 0)
+    average = population.get("defaulted", 0) / total if total else None
+    order = [r["category"] for r in rows]
+    y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X("rate:Q", title=label("dist.default_rate", lang), axis=alt.Axis(format=".0%"),
+              scale=alt.Scale(domainMax=max([r["rate"] or 0 for r in rows] + [average or 0]) * 1.45 or 1))
+    bars = alt.Chart().mark_bar(height={"band": 0.7}).encode(
+        x=x, y=y,
+        color=alt.Color("colour:N", scale=None),
+        tooltip=[alt.Tooltip("category:N", title=label("col.category", lang)),
+                 alt.Tooltip("rate:Q", format=".1%", title=label("col.default_rate", lang)),
+                 alt.Tooltip("n:Q", title=label("col.clients", lang))])
+    texts = alt.Chart().mark_text(align="left", dx=4, fontSize=11, color=CLIENT).encode(
+        x=alt.X("rate:Q"), y=y, text=alt.Text("text:N"))
+    layers: list[Any] = [bars, texts]
+    if average is not None:
+        avg = alt.Chart(data([{"x": average, "text": label("dist.average", lang, rate=percent(average, lang))}]))
+        layers.append(avg.mark_rule(strokeDash=[5, 3], color=CLIENT).encode(x=alt.X("x:Q")))
+    client_row = next((r for r in rows if r["client"]), None)
+    avg_text = percent(average, lang) if average is not None else "—"
+    if client_row is not None:
+        alt_text = label("dist.alt_categorical", lang, value=client_row["category"],
+                         rate=percent(client_row["rate"], lang), avg=avg_text)
+    elif rows:
+        worst = max(rows, key=lambda r: r["rate"] or 0)
+        alt_text = label("dist.alt_categorical_none", lang, value=worst["category"], rate=percent(worst["rate"], lang))
+    else:
+        alt_text = title
+    table = [{label("col.category", lang): r["category"], label("col.default_rate", lang): percent(r["rate"], lang),
+              label("col.clients", lang): number(r["n"], 0, lang)} for r in rows]
+    return finish(layers, alt_text, lang, table, height=rows_height(len(rows), 24), values=rows)

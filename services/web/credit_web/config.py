@@ -1,0 +1,25 @@
+"""Web-service knobs on top of the shared settings (all from the environment)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from credit_core.settings import Settings
+
+
+class WebSettings(Settings):
+    # Timeouts of the calls to scoring and explain: connect fails fast, reads leave room for SHAP recomputes.
+    backend_connect_timeout: float = 1.0
+    backend_timeout: float = 10.0
+    backend_max_connections: int = 50
+    # Set when the dashboard is served over HTTPS (directly or behind a TLS proxy): cookies get `Secure`.
+    web_tls: bool = False
+    session_max_age_seconds: int = 8 * 3600
+    # Development only: accept an empty SESSION_SECRET by generating a throwaway one (sessions die on restart).
+    web_dev_insecure_secret: bool = False
+    web_db_pool_size: int = 5
+
+
+@lru_cache
+def get_web_settings() -> WebSettings:
+    return WebSettings()

@@ -1,0 +1,161 @@
+"""Error answers of the web service: an HTML page for browsers (a small notice for htmx swaps), RFC 9457
+problem+json for API clients; never a stack trace. Sign-in redirects live here too.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from credit_core.service.problems import ProblemError, is_database_error, problem_response
+from credit_web.backends import BackendProblem, BackendUnavailable
+from credit_web.deps import Forbidden, LoginRequired
+from credit_web.security import CsrfError
+
+log = logging.getLogger("credit.web")
+_MESSAGE_KEYS = {400: "error.400", 403: "error.403", 404: "error.404", 405: "error.405", 413: "error.413",
+                 422: "error.422", 503: "error.503"}
+
+
+def wants_html(request: Request) -> bool:
+    if request.headers.get("hx-request") == "true":
+        return True
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/xhtml" in accept
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no host, no '//' or backslash tricks); else the dashboard."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+def error_page(request: Request, status: int, *, message_key: str | None = None, title: str | None = None,
+               headers: dict[str, str] | None = None) -> Response:
+    """HTML for browsers, problem+json for the rest."""
+    rid = request.headers.get("x-request-id", "")
+    if not wants_html(request):
+        return problem_response(status, title or _default_title(status), instance=request.url.path, headers=headers,
+                                request_id=rid or None)
+    from credit_web.rendering import render  # late: rendering imports deps, which must not import us back
+
+    key = message_key or _MESSAGE_KEYS.get(status, "error.500")
+    return render(request, "pages/error.html", {"status": status, "message_key": key, "request_id": rid},
+                  status_code=status, headers=headers)
+
+
+def _default_title(status: int) -> str:
+    return {400: "bad request", 401: "unauthorized", 403: "forbidden", 404: "not found", 405: "method not allowed",
+            413: "request body too large", 422: "invalid request", 503: "service unavailable"}.get(status,
+                                                                                                  "internal error")
+
+
+def login_redirect(request: Request) -> Response:
+    if request.headers.get("hx-request") == "true":
+        # htmx follows HX-Redirect with a full navigation; come back to the page the fragment belongs to.
+        current = request.headers.get("hx-current-url", "")
+        parts = urlsplit(current)
+        back = safe_next(parts.path + (f"?{parts.query}" if parts.query else "")) if parts.path else "/"
+        return Response(status_code=200, headers={"HX-Redirect": f"/login?next={quote(back, safe='')}"})
+    if not wants_html(request):
+        return problem_response(401, "unauthorized", "Sign in first.", instance=request.url.path)
+    back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(safe_next(back), safe='')}", status_code=303)
+
+
+async def _on_login_required(request: Request, exc: Exception) -> Response:
+    return login_redirect(request)
+
+
+async def _on_forbidden(request: Request, exc: Exception) -> Response:
+    return error_page(request, 403)
+
+
+async def _on_csrf(request: Request, exc: Exception) -> Response:
+    log.warning("csrf check failed on %s", request.url.path)
+    return error_page(request, 403, message_key="error.403_csrf", title="invalid CSRF token")
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_page(request, exc.status_code, headers=dict(exc.headers) if exc.headers else None)
+
+
+async def _on_validation(request: Request, exc: Exception) -> Response:
+    return error_page(request, 422)
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProblemError)
+    return error_page(request, exc.status, title=exc.title, headers=exc.headers or None)
+
+
+async def _on_backend_unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BackendUnavailable)
+    log.warning("%s unavailable: %s", exc.service, exc.reason)
+    return error_page(request, 503, message_key=f"backend.{exc.service}_down")
+
+
+async def _on_backend_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BackendProblem)
+    status = exc.status if exc.status in _MESSAGE_KEYS else 400
+    return error_page(request, status, title=str(exc.problem.get("title") or _default_title(status)))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(LoginRequired, _on_login_required)
+    app.add_exception_handler(Forbidden, _on_forbidden)
+    app.add_exception_handler(CsrfError, _on_csrf)
+    app.add_exception_handler(HTTPException, _on_http)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(BackendUnavailable, _on_backend_unavailable)
+    app.add_exception_handler(BackendProblem, _on_backend_problem)
+
+
+class CatchAllMiddleware:
+    """Any exception nothing else mapped: a 500 (503 for the database) error page, logged with its request id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except Exception as exc:
+            if started:
+                raise
+            request = Request(scope)
+            status = 503 if is_database_error(exc) else 500
+            if status == 500:
+                log.exception("unhandled error (request %s)", request.headers.get("x-request-id"), exc_info=exc)
+            else:
+                log.warning("database unavailable: %s", type(exc).__name__)
+            try:
+                response = error_page(request, status)
+            except Exception:  # the error page itself failed: plain problem+json, still no traceback
+                log.exception("error page failed")
+                response = problem_response(status, _default_title(status))
+            await response(scope, receive, send)

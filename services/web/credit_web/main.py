@@ -1,0 +1,105 @@
+"""The web dashboard's app factory (`create_app`) and the `app` uvicorn serves (`credit_web.main:app`).
+
+The service is thin: pages and fragments rendered from the scoring and explain APIs (one pooled HTTP
+client), plus its own small database use for dashboard users and advisor decisions.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from credit_core import db
+from credit_core.service import limits, observability
+from credit_core.service.database import create_service_engine
+from credit_core.settings import Settings
+from credit_web import errors
+from credit_web.backends import Backends
+from credit_web.config import WebSettings
+from credit_web.rendering import STATIC_DIR
+from credit_web.request_ids import RequestIdMiddleware
+from credit_web.routes import auth, decisions, letter, model_page, pages, panels
+from credit_web.security import SecurityHeadersMiddleware, verify_csrf
+
+log = logging.getLogger("credit.web")
+SESSION_COOKIE = "pad_session"
+MAX_BODY_BYTES = 256 * 1024  # forms only
+
+
+def session_secret(config: WebSettings) -> str:
+    if config.session_secret:
+        return config.session_secret
+    if config.web_dev_insecure_secret:
+        log.warning("no SESSION_SECRET: using a throwaway one (development only; sessions end on restart)")
+        return secrets.token_urlsafe(32)
+    raise RuntimeError("SESSION_SECRET is not set: the web service refuses to start without a session secret "
+                       "(`credit run` generates one; or set WEB_DEV_INSECURE_SECRET=1 for development).")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    config = settings if isinstance(settings, WebSettings) else WebSettings(**settings.model_dump())
+    secret = session_secret(config)
+    metrics = observability.Metrics("web")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_service_engine(db.resolve_database_url(config), pool_size=config.web_db_pool_size)
+        backends = Backends(config.scoring_url, config.explain_url, config.service_api_key,
+                            connect_timeout=config.backend_connect_timeout, timeout=config.backend_timeout,
+                            max_connections=config.backend_max_connections)
+        app.state.engine, app.state.sessions, app.state.backends = engine, db.session_factory(engine), backends
+        try:
+            yield
+        finally:
+            await backends.aclose()
+            await engine.dispose()
+
+    app = FastAPI(title="Prêt à dépenser — dashboard", version="1", lifespan=lifespan, docs_url=None,
+                  redoc_url=None, openapi_url=None, dependencies=[Depends(verify_csrf)])
+    app.state.settings, app.state.metrics, app.state.tls = config, metrics, config.web_tls
+    app.state.catalogue_cache = {}
+
+    errors.install_error_handlers(app)
+    # Added innermost first: request id → observability → headers → session → catch-all → body limit → app.
+    app.add_middleware(limits.BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(errors.CatchAllMiddleware)
+    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
+                       max_age=config.session_max_age_seconds, same_site="lax", https_only=config.web_tls)
+    app.add_middleware(SecurityHeadersMiddleware, tls=config.web_tls)
+    observability.install_observability(app, metrics)
+    app.add_middleware(RequestIdMiddleware)
+
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static")
+    for module in (auth, pages, panels, model_page, decisions, letter):
+        app.include_router(module.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    app.add_api_route("/metrics", observability.metrics_endpoint(metrics), methods=["GET"], include_in_schema=False)
+    return app
+
+
+_app: FastAPI | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """`credit_web.main:app`, built on first access so that importing this module needs no session secret."""
+    global _app
+    if name != "app":
+        raise AttributeError(name)
+    if _app is None:
+        from credit_web.config import get_web_settings
+
+        observability.configure_access_log()
+        _app = create_app(get_web_settings())
+    return _app

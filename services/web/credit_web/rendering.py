@@ -1,0 +1,196 @@
+"""HTML rendering: one Jinja2 environment, the context every template gets, and locale-aware filters.
+
+Every template sees `lang`, `t` (translator bound to lang), `user`, `csrf_token`, `csrf_input`, `state`
+(the dashboard's URL state: client, a, b, lang), `state_url(path, **changes)`, `static_url(path)` and the
+filters `percent`, `money`, `number`, `days_to_years`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from credit_web import i18n
+from credit_web.deps import LANG_COOKIE, current_user, get_lang
+from credit_web.security import CSRF_FIELD, csrf_token
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+NBSP, NNBSP = "\u00a0", "\u202f"  # no line break inside "202 500 €" or "12,3 %"
+MISSING = "—"
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What the dashboard URL carries, so that a view can be bookmarked, shared and reloaded."""
+
+    client: str | None
+    a: str | None
+    b: str | None
+    lang: str
+
+    def query(self, **changes: Any) -> str:
+        state = replace(self, **changes) if changes else self
+        pairs = [(k, v) for k in ("client", "a", "b", "lang") if (v := getattr(state, k))]
+        return urlencode(pairs)
+
+
+def url_state(request: Request, lang: str) -> UrlState:
+    params = request.query_params
+    client = params.get("client", "").strip()
+    return UrlState(client if client.isdigit() else None, params.get("a") or None, params.get("b") or None, lang)
+
+
+# ---- filters (lang-aware through the template context) -------------------------------------------------
+
+
+def _is_missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def format_number(x: Any, lang: str, decimals: int = 0) -> str:
+    """1234567.8 → '1 234 568' (fr, narrow no-break spaces) / '1,234,568' (en)."""
+    if _is_missing(x):
+        return MISSING
+    text = f"{float(x):,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def format_percent(x: Any, lang: str, decimals: int = 1) -> str:
+    """0.123 → '12,3 %' (fr) / '12.3 %' (en)."""
+    if _is_missing(x):
+        return MISSING
+    return f"{format_number(float(x) * 100, lang, decimals)}{NBSP}%"
+
+
+def format_money(x: Any, lang: str, decimals: int = 0) -> str:
+    """202500 → '202 500 €' (fr) / '€202,500' (en)."""
+    if _is_missing(x):
+        return MISSING
+    amount = format_number(abs(float(x)), lang, decimals)
+    sign = "-" if float(x) < 0 else ""
+    return f"{sign}{amount}{NBSP}€" if lang == "fr" else f"{sign}€{amount}"
+
+
+def format_days_to_years(days: Any, lang: str) -> str:
+    """Home Credit day counts (negative, before the application) → whole years: -18993 → '52 ans'."""
+    if _is_missing(days):
+        return MISSING
+    years = math.floor(abs(float(days)) / 365.25)
+    unit = ("an" if years < 2 else "ans") if lang == "fr" else ("year" if years == 1 else "years")
+    return f"{years}{NBSP}{unit}"
+
+
+def _lang_of(ctx: Any) -> str:
+    lang = ctx.get("lang")
+    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+@pass_context
+def _percent(ctx: Any, x: Any, decimals: int = 1) -> str:
+    return format_percent(x, _lang_of(ctx), decimals)
+
+
+@pass_context
+def _money(ctx: Any, x: Any, decimals: int = 0) -> str:
+    return format_money(x, _lang_of(ctx), decimals)
+
+
+@pass_context
+def _number(ctx: Any, x: Any, decimals: int = 0) -> str:
+    return format_number(x, _lang_of(ctx), decimals)
+
+
+@pass_context
+def _days_to_years(ctx: Any, x: Any) -> str:
+    return format_days_to_years(x, _lang_of(ctx))
+
+
+@pass_context
+def _state_url(ctx: Any, path: str = "/", **changes: Any) -> str:
+    state: UrlState = ctx["state"]
+    query = state.query(**changes)
+    return f"{path}?{query}" if query else path
+
+
+@lru_cache(maxsize=256)
+def static_url(path: str) -> str:
+    """/static/<path>?v=<content hash>: browsers may cache it, a new version changes the URL."""
+    file = STATIC_DIR / path
+    try:
+        version = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+    except OSError:
+        return f"/static/{path}"
+    return f"/static/{path}?v={version}"
+
+
+def unique_id(prefix: str) -> str:
+    """An element id unique in the page even when fragments rendered by separate requests share it."""
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+def _build_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters.update(percent=_percent, money=_money, number=_number, days_to_years=_days_to_years)
+    env.globals.update(state_url=_state_url, static_url=static_url, unique_id=unique_id, langs=i18n.LANGS)
+    env.trim_blocks, env.lstrip_blocks = True, True
+    return templates
+
+
+templates = _build_templates()
+
+
+def base_context(request: Request, lang: str | None = None) -> dict[str, Any]:
+    """The context every template gets (also used by the error pages)."""
+    lang = lang or get_lang(request)
+    has_session = "session" in request.scope
+    token = csrf_token(request.session) if has_session else ""
+    return {
+        "request": request,
+        "lang": lang,
+        "t": i18n.translator(lang),
+        "user": current_user(request),
+        "csrf_token": token,
+        "csrf_input": Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),
+        "state": url_state(request, lang),
+        "request_id": request.headers.get("x-request-id", ""),
+        "is_htmx": request.headers.get("hx-request") == "true",
+    }
+
+
+def render(
+    request: Request,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render `template_name` with the base context plus `context` (which wins on conflicts)."""
+    full = base_context(request)
+    if context:
+        full.update(context)
+    response = templates.TemplateResponse(request, template_name, full, status_code=status_code, headers=headers)
+    chosen = i18n.normalise(request.query_params.get("lang"))
+    if chosen and chosen != request.cookies.get(LANG_COOKIE):  # remember an explicit choice
+        secure = bool(getattr(request.app.state, "tls", False))
+        response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_COOKIE_SECONDS, samesite="lax", secure=secure,
+                            httponly=True)
+    return response

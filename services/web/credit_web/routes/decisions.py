@@ -1,0 +1,119 @@
+"""Decision record: the model's audited decisions for a client and the advisor's final decisions.
+
+The advisor follows the model or overrides it (a reason is then mandatory). The model decision stored with it is
+the one scoring returns at the moment of recording (with its audit row id), never a value sent by the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from credit_core.orm import AdvisorDecision
+from credit_core.service.problems import DATABASE_ERRORS
+from credit_web.deps import BackendsDep, DbSessionDep, UserDep
+from credit_web.rendering import render
+from credit_web.routes._fetch import Failure, failed, gather
+
+router = APIRouter(prefix="/fragments", default_response_class=HTMLResponse)
+log = logging.getLogger("credit.web.decisions")
+
+HISTORY_LIMIT = 20
+MIN_REASON = 3
+MAX_REASON = 2000
+OPPOSITE = {"granted": "refused", "refused": "granted"}
+ClientParam = Annotated[int | None, Query(ge=1, le=2**62)]
+
+
+async def _advisor_rows(session: AsyncSession, client: int) -> list[AdvisorDecision] | Failure:
+    try:
+        result = await session.execute(
+            sa.select(AdvisorDecision).where(AdvisorDecision.client_id == client)
+            .order_by(AdvisorDecision.created_at.desc(), AdvisorDecision.id.desc()).limit(HISTORY_LIMIT))
+        return list(result.scalars())
+    except DATABASE_ERRORS:
+        log.warning("advisor decisions unavailable for client %s", client, exc_info=True)
+        return Failure("database", None)
+
+
+def _model_rows(payload: Any) -> list[dict[str, Any]]:
+    """Scoring answers {"decisions": [...]} (newest first); tolerate a bare list."""
+    rows = payload.get("decisions", []) if isinstance(payload, dict) else payload
+    return [r for r in rows or [] if isinstance(r, dict)]
+
+
+async def _panel(request: Request, backends: BackendsDep, session: AsyncSession, client: int, *,
+                 form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+                 recorded: dict[str, str] | None = None, record_failure: Failure | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    history, advisor = await gather(
+        backends.scoring("GET", f"/v1/clients/{client}/decisions", params={"limit": HISTORY_LIMIT}),
+        _advisor_rows(session, client),  # answers a Failure itself when the database is down
+    )
+    model_rows = [] if failed(history) else _model_rows(history)
+    return render(request, "partials/_decisions.html", {
+        "client": client,
+        "model_rows": model_rows, "history_failure": history if failed(history) else None,
+        "advisor_rows": [] if failed(advisor) else advisor, "advisor_failure": advisor if failed(advisor) else None,
+        "latest": model_rows[0] if model_rows else None,
+        "form": form or {"choice": "", "reason": ""}, "errors": errors or {},
+        "recorded": recorded, "record_failure": record_failure,
+    }, status_code=status_code)
+
+
+@router.get("/decisions")
+async def decisions(request: Request, backends: BackendsDep, session: DbSessionDep, user: UserDep,
+                    client: ClientParam = None) -> HTMLResponse:
+    if client is None:
+        return render(request, "partials/_no_client.html", {})
+    return await _panel(request, backends, session, client)
+
+
+def _validate(form: dict[str, str]) -> dict[str, str]:
+    """Field name -> message key of each problem of the posted form."""
+    errors: dict[str, str] = {}
+    if form["choice"] not in ("follow", "override"):
+        errors["choice"] = "decision.error.choice"
+    reason = form["reason"]
+    if form["choice"] == "override" and len(reason) < MIN_REASON:
+        errors["reason"] = "decision.error.reason_required"
+    if len(reason) > MAX_REASON:
+        errors["reason"] = "decision.error.reason_long"
+    return errors
+
+
+@router.post("/decisions")
+async def record_decision(request: Request, backends: BackendsDep, session: DbSessionDep, user: UserDep
+                          ) -> HTMLResponse:
+    """Validate, read the model's current decision from scoring, store the advisor's decision, re-render."""
+    posted = await request.form()
+    client_text = str(posted.get("client", "")).strip()
+    if not client_text.isdigit() or not 1 <= int(client_text) <= 2**62:
+        return render(request, "partials/_no_client.html", {})
+    client = int(client_text)
+    form = {"choice": str(posted.get("choice", "")).strip(), "reason": str(posted.get("reason", "")).strip()}
+    errors = _validate(form)
+    if errors:
+        return await _panel(request, backends, session, client, form=form, errors=errors, status_code=422)
+    (scored,) = await gather(backends.scoring("GET", f"/v1/clients/{client}/score"))
+    if failed(scored):
+        return await _panel(request, backends, session, client, form=form, record_failure=scored)
+    model_decision = str(scored["decision"])
+    final = model_decision if form["choice"] == "follow" else OPPOSITE.get(model_decision, model_decision)
+    row = AdvisorDecision(client_id=client, decision_id=scored.get("decision_id"), model_decision=model_decision,
+                          final_decision=final, reason=form["reason"] or None, username=user.username)
+    try:
+        session.add(row)
+        await session.commit()
+    except DATABASE_ERRORS:
+        log.warning("advisor decision not stored for client %s", client, exc_info=True)
+        await session.rollback()
+        return await _panel(request, backends, session, client, form=form, record_failure=Failure("database", None))
+    log.info("advisor decision recorded for client %s (%s)", client, form["choice"])
+    recorded = {"choice": form["choice"], "final_decision": final, "model_decision": model_decision}
+    return await _panel(request, backends, session, client, recorded=recorded)

@@ -1,0 +1,226 @@
+"""Dashboard fragments for one client: score, why, profile, comparison, similar clients, what-if, counterfactual.
+
+Each route renders an HTML fragment that htmx swaps into its container of the dashboard. All numbers come from
+the scoring and explain APIs; when one fragment needs several calls they run concurrently, and a backend that
+is down or answers a problem turns into a notice inside the fragment (never a traceback).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from credit_core import features
+from credit_web.deps import BackendsDep, LangDep, UserDep
+from credit_web.rendering import render
+from credit_web.routes import _charts, _whatif
+from credit_web.routes._fetch import Failure, failed, gather
+
+router = APIRouter(prefix="/fragments", default_response_class=HTMLResponse)
+
+ClientParam = Annotated[int | None, Query(ge=1, le=2**62, description="SK_ID_CURR")]
+FeatureParam = Annotated[str | None, Query(max_length=100)]
+TOP_CHOICES = (5, 10, 15, 20)
+GLOBAL_TOP = 15
+
+
+def _no_client(request: Request) -> HTMLResponse:
+    return render(request, "partials/_no_client.html", {})
+
+
+def _notice(request: Request, failure: Failure, **context: Any) -> HTMLResponse:
+    return render(request, "partials/_notice.html", {"failure": failure, **context})
+
+
+@router.get("/score")
+async def score(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep,
+                client: ClientParam = None) -> HTMLResponse:
+    """Probability, decision against the threshold, bullet chart and a plain sentence; the main reason from
+    explain when it answers (the score shows without it)."""
+    if client is None:
+        return _no_client(request)
+    scored, explanation = await gather(
+        backends.scoring("GET", f"/v1/clients/{client}/score"),
+        backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": 3}),
+    )
+    if failed(scored):
+        return _notice(request, scored, client=client)
+    gauge = _charts.build("score_gauge", scored["probability_default"], scored["threshold"], lang)
+    reasons = [] if failed(explanation) else explanation.get("reasons", [])
+    return render(request, "partials/_score.html", {
+        "client": client, "score": scored, "gauge": gauge, "main_reason": reasons[0] if reasons else None,
+        "explain_failure": explanation if failed(explanation) else None,
+    })
+
+
+@router.get("/why")
+async def why(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep, client: ClientParam = None,
+              top: Annotated[int, Query(ge=1, le=30)] = 10) -> HTMLResponse:
+    """Top reasons in plain language and the SHAP waterfall (top N adjustable); the global summary loads lazily."""
+    if client is None:
+        return _no_client(request)
+    (explanation,) = await gather(backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": top}))
+    if failed(explanation):
+        return _notice(request, explanation, client=client)
+    return render(request, "partials/_why.html", {
+        "client": client, "top": top, "top_choices": sorted({*TOP_CHOICES, top}),
+        "explanation": explanation, "waterfall": _charts.build("waterfall", explanation, lang, top=top),
+    })
+
+
+@router.get("/importance")
+async def importance(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep) -> HTMLResponse:
+    """The model-wide summary: mean |SHAP| bars and the beeswarm."""
+    (payload,) = await gather(backends.explain("GET", "/v1/importance",
+                                               params={"top": GLOBAL_TOP, "beeswarm_features": GLOBAL_TOP}))
+    if failed(payload):
+        return _notice(request, payload)
+    return render(request, "partials/_importance.html", {
+        "importance_chart": _charts.build("importance", payload, lang, top=GLOBAL_TOP),
+        "beeswarm_chart": _charts.build("beeswarm", payload, lang, top=GLOBAL_TOP),
+        "meta": payload.get("meta", {}),
+    })
+
+
+@router.get("/profile")
+async def profile(request: Request, backends: BackendsDep, user: UserDep, client: ClientParam = None
+                  ) -> HTMLResponse:
+    if client is None:
+        return _no_client(request)
+    (payload,) = await gather(backends.explain("GET", f"/v1/clients/{client}/profile"))
+    if failed(payload):
+        return _notice(request, payload, client=client)
+    return render(request, "partials/_profile.html", {"client": client, "profile": payload})
+
+
+def _feature(name: str | None) -> Any | None:
+    """The catalogue entry of a requested variable; None when absent or unknown (never sent to a backend)."""
+    return features.FEATURES_BY_NAME.get(name) if name else None
+
+
+@router.get("/compare")
+async def compare(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep, client: ClientParam = None,
+                  a: FeatureParam = None, b: FeatureParam = None) -> HTMLResponse:
+    """The client against the population for variables a and b, and the pair view."""
+    if client is None:
+        return _no_client(request)
+    chosen = [f for f in (_feature(a), _feature(b)) if f is not None]
+    unknown = [name for name in (a, b) if name and _feature(name) is None]
+    if len(chosen) == 2 and chosen[0].name == chosen[1].name:
+        chosen = chosen[:1]
+    calls = [backends.explain("GET", f"/v1/features/{f.name}/distribution", params={"client_id": client})
+             for f in chosen]
+    if len(chosen) == 2:
+        calls.append(backends.explain("GET", f"/v1/features/{chosen[0].name}/{chosen[1].name}/joint",
+                                      params={"client_id": client}))
+    results = await gather(*calls)
+    variables = []
+    for feature, payload in zip(chosen, results, strict=False):
+        variables.append({
+            "feature": feature, "payload": None if failed(payload) else payload,
+            "failure": payload if failed(payload) else None,
+            "chart": None if failed(payload) else _charts.build("distribution", payload, lang),
+        })
+    joint = results[2] if len(results) == 3 else None
+    return render(request, "partials/_compare.html", {
+        "client": client, "variables": variables, "unknown": unknown,
+        "same_variable": bool(a and b and a == b),
+        "joint_failure": joint if failed(joint) else None,
+        "joint_chart": _charts.build("joint", joint, lang) if joint is not None and not failed(joint) else None,
+        "pair": chosen if len(chosen) == 2 else None,
+    })
+
+
+@router.get("/similar")
+async def similar(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep, client: ClientParam = None,
+                  k: Annotated[int, Query(ge=5, le=50)] = 20) -> HTMLResponse:
+    """The nearest labelled clients with their outcome, and their default rate against everyone's."""
+    if client is None:
+        return _no_client(request)
+    (payload,) = await gather(backends.explain("GET", f"/v1/clients/{client}/similar", params={"k": k}))
+    if failed(payload):
+        return _notice(request, payload, client=client)
+    shown = list(payload.get("client", {}))
+    columns = [{"name": n, "label": _label(n, lang)} for n in shown]
+    rows = [{"client_id": nb["client_id"], "defaulted": nb["defaulted"], "distance": nb["distance"],
+             "values": [_display(n, nb["features"].get(n), lang) for n in shown]}
+            for nb in payload.get("neighbours", [])]
+    this_client = [_display(n, payload["client"].get(n), lang) for n in shown]
+    return render(request, "partials/_similar.html", {
+        "client": client, "payload": payload, "columns": columns, "rows": rows, "this_client": this_client,
+        "defaults": sum(1 for r in rows if r["defaulted"]),
+    })
+
+
+def _label(name: str, lang: str) -> str:
+    spec = features.FEATURES_BY_NAME.get(name)
+    return spec.label(lang) if spec is not None else name
+
+
+def _display(name: str, value: Any, lang: str) -> str:
+    spec = features.FEATURES_BY_NAME.get(name)
+    if spec is None:
+        return "—" if value is None else str(value)
+    return str(features.format_value(spec, value, lang))
+
+
+@router.get("/whatif")
+async def whatif_form(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep,
+                      client: ClientParam = None) -> HTMLResponse:
+    """The editable loan terms, prefilled with the client's application; results appear below on each change."""
+    if client is None:
+        return _no_client(request)
+    payload, explanation = await gather(
+        backends.explain("GET", f"/v1/clients/{client}/profile"),
+        backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": 1}),
+    )
+    if failed(payload):
+        return _notice(request, payload, client=client)
+    # The current probability travels with the form only to say "from X to Y" next to each simulation.
+    baseline = None if failed(explanation) else explanation["prediction"]["probability"]
+    return render(request, "partials/_whatif.html", {
+        "client": client, "fields": _whatif.form_fields(payload, lang), "errors": {}, "baseline": baseline,
+    })
+
+
+@router.post("/whatif")
+async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep) -> HTMLResponse:
+    """New score and waterfall for the edited terms (explain POST /v1/explain with the client's changes)."""
+    form = await request.form()
+    parsed = _whatif.parse(form)
+    if parsed.errors or parsed.client is None:
+        # 422 (htmx swaps it too: see base.html's responseHandling) so the message shows where the result would.
+        return render(request, "partials/_whatif_result.html", {"errors": parsed.errors, "client": parsed.client},
+                      status_code=422)
+    (payload,) = await gather(backends.explain("POST", "/v1/explain", json={
+        "client_id": parsed.client, "changes": parsed.changes, "top": 10}))
+    if failed(payload):
+        return _notice(request, payload, client=parsed.client)
+    decision = payload["decision"]
+    return render(request, "partials/_whatif_result.html", {
+        "client": parsed.client, "errors": {}, "result": payload, "decision": decision, "baseline": parsed.baseline,
+        "changes": [{"name": n, "label": _label(n, lang), "value": _display(n, v, lang),
+                     "amount": v if n in _whatif.AMOUNT_FIELDS else None,
+                     "value_key": _whatif.CONTRACT_TYPES.get(v) if n == _whatif.CONTRACT_FIELD else None}
+                    for n, v in parsed.changes.items()],
+        "gauge": _charts.build("score_gauge", decision["probability"], decision["threshold"], lang),
+        "waterfall": _charts.build("waterfall", payload, lang, top=10),
+    })
+
+
+@router.get("/counterfactual")
+async def counterfactual(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep,
+                         client: ClientParam = None) -> HTMLResponse:
+    """The cheapest change of the loan that would turn a refusal into a grant, as a sentence."""
+    if client is None:
+        return _no_client(request)
+    (payload,) = await gather(backends.explain("GET", f"/v1/clients/{client}/counterfactual"))
+    if failed(payload):
+        return _notice(request, payload, client=client)
+    return render(request, "partials/_counterfactual.html", {
+        "client": client, "cf": payload,
+        "changes": [{"name": n, "label": _label(n, lang), **change}
+                    for n, change in (payload.get("changes") or {}).items()],
+    })

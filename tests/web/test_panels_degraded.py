@@ -1,0 +1,102 @@
+"""Degradation: with explain down the score still shows with a notice; with scoring down a clear message; never a
+stack trace. A web app runs in-process against the stack's database and live services, with the service under
+test replaced by a port nobody listens on (the shared stack keeps running for the other tests)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from credit_web.config import WebSettings
+from credit_web.main import create_app
+from tests.web._panels import HX, chart_specs, clients_by_decision, no_traceback, text_of
+from tests.web._stack import Stack, free_port
+
+pytestmark = pytest.mark.slow
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SCORING_DOWN = "The scoring service is temporarily unavailable"
+EXPLAIN_DOWN = "The explanation service is temporarily unavailable"
+
+
+@asynccontextmanager
+async def web_with(stack: Stack, *, scoring: bool, explain: bool) -> AsyncIterator[httpx.AsyncClient]:
+    """A signed-in client of an in-process web app whose scoring and/or explain URL points at a closed port."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = WebSettings(database_url=stack.database_url, service_api_key=stack.api_key,
+                           session_secret=secrets.token_urlsafe(32), backend_connect_timeout=0.5,
+                           scoring_url=stack.scoring_url if scoring else dead,
+                           explain_url=stack.explain_url if explain else dead)
+    app = create_app(settings)
+    async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                                       base_url="http://testserver", timeout=30) as client:
+        token = CSRF.search((await client.get("/login")).text).group(1)  # type: ignore[union-attr]
+        signed = await client.post("/login", data={"username": stack.advisor.username,
+                                                    "password": stack.advisor.password, "csrf_token": token})
+        assert signed.status_code == 303
+        yield client
+
+
+@pytest.fixture(scope="module")
+def refused(stack: Stack) -> int:
+    return clients_by_decision(stack)["refused"][-3]  # not one the decision or browser tests override
+
+
+async def get_ok(web: httpx.AsyncClient, path: str, **params: object) -> str:
+    response = await web.get(path, params={**params, "lang": "en"}, headers=HX)
+    assert response.status_code == 200, response.text
+    assert no_traceback(response.text)
+    return response.text
+
+
+async def test_explain_down_score_still_shows_with_a_notice(stack: Stack, refused: int) -> None:
+    async with web_with(stack, scoring=True, explain=False) as web:
+        page = await get_ok(web, "/fragments/score", client=refused)
+        assert 'data-decision="refused"' in page and len(chart_specs(page)) == 1
+        assert EXPLAIN_DOWN in text_of(page)
+        for path in ("/fragments/why", "/fragments/profile", "/fragments/similar", "/fragments/whatif",
+                     "/fragments/counterfactual", "/fragments/importance"):
+            assert EXPLAIN_DOWN in text_of(await get_ok(web, path, client=refused)), path
+        compare = await get_ok(web, "/fragments/compare", client=refused, a="AMT_CREDIT", b="CODE_GENDER")
+        assert text_of(compare).count(EXPLAIN_DOWN) == 3  # both distributions and the pair
+        letter = await web.get("/letter", params={"client": refused, "lang": "en"})
+        assert letter.status_code == 200 and "we are unable to accept" in text_of(letter.text)
+        assert "The detailed reasons are not available at the moment" in text_of(letter.text)
+
+
+async def test_scoring_down_gives_a_clear_message(stack: Stack, refused: int) -> None:
+    async with web_with(stack, scoring=False, explain=True) as web:
+        page = await get_ok(web, "/fragments/score", client=refused)
+        assert SCORING_DOWN in text_of(page) and "data-decision" not in page and not chart_specs(page)
+        model = await web.get("/model", params={"lang": "en"})
+        assert model.status_code == 200 and SCORING_DOWN in text_of(model.text) and no_traceback(model.text)
+        letter = await web.get("/letter", params={"client": refused, "lang": "en"})
+        assert letter.status_code == 200 and SCORING_DOWN in text_of(letter.text)
+        decisions = await get_ok(web, "/fragments/decisions", client=refused)
+        assert SCORING_DOWN in text_of(decisions)
+
+
+async def test_scoring_down_an_advisor_decision_is_not_recorded(stack: Stack, refused: int) -> None:
+    async with web_with(stack, scoring=False, explain=True) as web:
+        home = await web.get("/")
+        token = re.search(r'"X-CSRF-Token": "([^"]+)"', home.text.replace("&#34;", '"')).group(1)  # type: ignore[union-attr]
+        response = await web.post("/fragments/decisions", headers={**HX, "X-CSRF-Token": token}, params={"lang": "en"},
+                                  data={"client": str(refused), "choice": "follow"})
+        assert response.status_code == 200 and no_traceback(response.text)
+        assert "The decision was not recorded." in text_of(response.text)
+
+
+async def test_both_down_every_fragment_still_answers(stack: Stack, refused: int) -> None:
+    checks: dict[str, Callable[[str], bool]] = {
+        "/fragments/score": lambda t: SCORING_DOWN in t,
+        "/fragments/why": lambda t: EXPLAIN_DOWN in t,
+        "/fragments/decisions": lambda t: SCORING_DOWN in t,
+    }
+    async with web_with(stack, scoring=False, explain=False) as web:
+        for path, check in checks.items():
+            assert check(text_of(await get_ok(web, path, client=refused))), path
