@@ -6,7 +6,7 @@ import time
 
 import typer
 
-from credit_cli._common import with_database
+from credit_cli._common import fail, with_database
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -17,7 +17,10 @@ def build() -> None:
     from credit_pipeline import featurize
 
     started = time.perf_counter()
-    report = with_database(lambda engine, settings: featurize.build(engine, settings.features_parquet))
+    try:
+        report = with_database(lambda engine, settings: featurize.build(engine, settings.features_parquet))
+    except featurize.NoApplicationData as exc:
+        raise fail(str(exc)) from None
     seconds = time.perf_counter() - started
     typer.echo(
         f"{report.clients:,} clients × {report.n_features} features in {seconds:.1f} s "

@@ -1,23 +1,35 @@
 """`credit features build`: raw tables in Postgres → per-client features in Postgres and in Parquet.
 
-The raw tables are exported with COPY to temporary CSV files in the Kaggle layout, so the very same
-reader and feature pipeline serve the database path and the `--data-dir` training path.
+The raw tables are exported with COPY to temporary CSV files, then read by the very same feature pipeline
+as the `--data-dir` training path. Exports run in parallel over several connections that share one
+snapshot (a consistent view of all tables even if a load commits meanwhile), and fetch only the columns
+the feature pipeline reads (credit_core.features.inputs). Files, not memory, hold the export: the
+streaming engine then keeps memory bounded at Kaggle size.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tqdm import tqdm
 
 from credit_core import feature_store, homecredit
-from credit_core.features import build_features
+from credit_core.features import build_features, raw
+from credit_core.features.inputs import input_columns
 from credit_pipeline import sources
+
+# Parallel COPY streams; the CLI's engine pools 2 + 2 overflow connections, one of which holds the snapshot.
+EXPORT_CONNECTIONS = 3
+
+
+class NoApplicationData(Exception):
+    """The database holds no application rows: there is nothing to compute features for."""
 
 
 @dataclass
@@ -27,25 +39,71 @@ class FeatureBuildReport:
     parquet: Path
 
 
-async def export_raw_tables(engine: AsyncEngine, out_dir: Path, *, progress: bool = True) -> None:
-    """Write each non-empty raw table as its Kaggle CSV (application as application_train.csv)."""
+async def export_raw_tables(engine: AsyncEngine, out_dir: Path, *, progress: bool = True) -> dict[str, Path]:
+    """Export each non-empty raw table (the feature pipeline's columns, application with TARGET) to a CSV
+    file of `out_dir`; return raw table name -> file. Empty tables are left out, as absent files would be."""
+    async with engine.connect() as leader:
+        leader = await leader.execution_options(isolation_level="REPEATABLE READ")
+        async with leader.begin():
+            snapshot = (await leader.exec_driver_sql("SELECT pg_export_snapshot()")).scalar_one()
+            present = [t for t in homecredit.TABLES if await _has_rows(leader, t)]
+            bar = tqdm(total=len(present), desc="export tables", disable=not progress, leave=False)
+            slots = asyncio.Semaphore(EXPORT_CONNECTIONS)
+
+            async def export(table: homecredit.Table) -> tuple[str, Path]:
+                async with slots:
+                    path = out_dir / f"{table.name}.csv"
+                    await _export_table(engine, snapshot, table, path)
+                    bar.update()
+                    return table.name, path
+
+            try:
+                return dict(await asyncio.gather(*(export(t) for t in present)))
+            finally:
+                bar.close()
+
+
+async def _has_rows(conn: AsyncConnection, table: homecredit.Table) -> bool:
+    return bool((await conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")')).scalar_one())
+
+
+def _export_columns(table: homecredit.Table) -> list[str]:
+    wanted = set(input_columns()[table.name])
+    if table is homecredit.APPLICATION:
+        wanted.add("TARGET")  # not a feature input, but the training label stored beside the features
+    return [c for c in table.column_names if c in wanted]
+
+
+async def _export_table(engine: AsyncEngine, snapshot: str, table: homecredit.Table, path: Path) -> None:
     async with engine.connect() as conn:
-        raw = (await conn.get_raw_connection()).driver_connection
-        for table in tqdm(homecredit.TABLES, desc="export tables", disable=not progress, leave=False):
-            if not await raw.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")'):
-                continue
-            columns = ", ".join(f'"{c}"' for c in table.column_names)
-            await raw.copy_from_query(
-                f'SELECT {columns} FROM "{table.name}"',
-                output=str(out_dir / table.files[0]),
-                format="csv",
-                header=True,
+        conn = await conn.execution_options(isolation_level="REPEATABLE READ")
+        async with conn.begin():
+            await conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            driver = (await conn.get_raw_connection()).driver_connection
+            columns = ", ".join(f'"{c}"' for c in _export_columns(table))
+            await driver.copy_from_query(
+                f'SELECT {columns} FROM "{table.name}"', output=str(path), format="csv", header=True
             )
+
+
+def read_exported(files: dict[str, Path]) -> dict[str, pl.LazyFrame]:
+    """Lazy typed frames of exported tables (all raw columns; those not exported are typed nulls)."""
+    tables = {}
+    for name, path in files.items():
+        table = homecredit.TABLES_BY_NAME[name]
+        dtypes = raw.polars_schema(table)
+        header = pl.scan_csv(path, n_rows=0).collect_schema().names()
+        frame = pl.scan_csv(path, schema={c: dtypes[c] for c in header}, encoding="utf8")
+        tables[name] = raw.conform(frame, table)
+    return tables
 
 
 def compute(data_dir: Path) -> pl.DataFrame:
     """SK_ID_CURR, TARGET and the catalogue features of every client in a folder of Kaggle CSVs."""
-    tables = sources.scan_csv_dir(data_dir)
+    return _with_target(sources.scan_csv_dir(data_dir))
+
+
+def _with_target(tables: dict[str, pl.LazyFrame]) -> pl.DataFrame:
     frame = build_features(tables)
     target = tables["application"].select("SK_ID_CURR", "TARGET").collect()
     return frame.join(target, on="SK_ID_CURR", how="left").select("SK_ID_CURR", "TARGET", *frame.columns[1:])
@@ -57,18 +115,20 @@ async def build(engine: AsyncEngine, parquet: Path, *, progress: bool = True) ->
     work = Path(tempfile.mkdtemp(prefix="raw-export-", dir=parquet.parent))
     try:
         steps.set_postfix_str("export")
-        await export_raw_tables(engine, work, progress=progress)
+        files = await export_raw_tables(engine, work, progress=progress)
+        if homecredit.APPLICATION.name not in files:
+            raise NoApplicationData("no application rows in the database: run `credit data ingest` first")
         steps.update()
         steps.set_postfix_str("compute")
-        frame = compute(work)
+        frame = _with_target(read_exported(files))
         steps.update()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     steps.set_postfix_str("write")
     frame.write_parquet(parquet)
     async with engine.connect() as conn, conn.begin():
-        raw = (await conn.get_raw_connection()).driver_connection
-        n = await feature_store.replace_all(raw, feature_store.encode(frame.drop("TARGET"), frame["TARGET"]))
+        driver = (await conn.get_raw_connection()).driver_connection
+        n = await feature_store.replace_all(driver, feature_store.encode(frame.drop("TARGET"), frame["TARGET"]))
     steps.update()
     steps.close()
     return FeatureBuildReport(clients=n, n_features=frame.width - 2, parquet=parquet)

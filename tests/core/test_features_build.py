@@ -287,3 +287,16 @@ def test_a_group_that_drifts_from_the_catalogue_is_caught(monkeypatch: pytest.Mo
     monkeypatch.setattr(build, "_VERIFIED", set())
     with pytest.raises(RuntimeError, match="CC_DPD_MAX"):
         features.build_features(_tables())
+
+
+def test_input_columns_are_enough_to_compute_every_feature() -> None:
+    from credit_core.features.inputs import input_columns
+
+    used = input_columns()
+    assert set(used) == set(homecredit.TABLES_BY_NAME)
+    assert "TARGET" not in used["application"]
+    assert "AMT_CREDIT" in used["application"] and "STATUS" in used["bureau_balance"]
+    assert sum(map(len, used.values())) < sum(len(t.column_names) for t in homecredit.TABLES)  # something is pruned
+    tables = _tables()
+    pruned = {name: frame.select(used[name]) for name, frame in tables.items()}
+    assert features.build_features(pruned).equals(features.build_features(tables))

@@ -61,3 +61,13 @@ def test_fingerprint_and_version() -> None:
     assert fp != bundle_writer.fingerprint(changed.frame)
     version = bundle_writer.make_version(datetime(2026, 11, 27, 19, 30, 12, tzinfo=UTC), fp)
     assert version == f"20261127-193012-{fp[:6]}"
+
+
+def test_a_second_training_in_the_same_second_gets_its_own_version(tmp_path: Path) -> None:
+    at, fp = datetime(2026, 11, 27, 19, 30, 12, tzinfo=UTC), "ab12cd" * 10
+    first = bundle_writer.make_version(at, fp, tmp_path)
+    (tmp_path / first).mkdir()
+    second = bundle_writer.make_version(at, fp, tmp_path)
+    (tmp_path / second).mkdir()
+    assert (first, second) == ("20261127-193012-ab12cd", "20261127-193012-ab12cd-2")
+    assert bundle_writer.make_version(at, fp, tmp_path) == "20261127-193012-ab12cd-3"

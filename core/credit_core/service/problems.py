@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -109,11 +110,18 @@ async def _on_database(request: Request, exc: Exception) -> Response:
     return unexpected_error_response(exc, request.url.path)
 
 
-class CatchAllMiddleware:
-    """Last line: any exception a handler did not map becomes a 500 (or 503) problem, never a traceback."""
+def _problem_for(exc: Exception, scope: Scope) -> Response:
+    return unexpected_error_response(exc, scope.get("path", ""))
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+
+class CatchAllMiddleware:
+    """Last line: any exception a handler did not map becomes a 500 (or 503) answer, never a traceback.
+
+    `respond(exc, scope)` builds that answer: a problem+json by default; the web service renders a page.
+    """
+
+    def __init__(self, app: ASGIApp, respond: Callable[[Exception, Scope], Response] = _problem_for) -> None:
+        self.app, self.respond = app, respond
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,8 +140,7 @@ class CatchAllMiddleware:
         except Exception as exc:
             if started:
                 raise
-            response = unexpected_error_response(exc, scope.get("path", ""))
-            await response(scope, receive, send)
+            await self.respond(exc, scope)(scope, receive, send)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

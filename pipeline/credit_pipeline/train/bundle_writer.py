@@ -27,9 +27,19 @@ def fingerprint(frame: pl.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def make_version(created_at: datetime, data_fingerprint: str) -> str:
-    """UTC time + short data hash, e.g. 20261127-193012-ab12cd: sorts by time, tells data apart."""
-    return f"{created_at:%Y%m%d-%H%M%S}-{data_fingerprint[:6]}"
+def make_version(created_at: datetime, data_fingerprint: str, models_dir: Path | None = None) -> str:
+    """UTC time + short data hash, e.g. 20261127-193012-ab12cd: sorts by time, tells data apart.
+
+    Two trainings on the same data within one second (a fast machine, another seed) get `-2`, `-3`…
+    rather than colliding with the bundle already in `models_dir`.
+    """
+    version = f"{created_at:%Y%m%d-%H%M%S}-{data_fingerprint[:6]}"
+    if models_dir is None or not (models_dir / version).exists():
+        return version
+    n = 2
+    while (models_dir / f"{version}-{n}").exists():
+        n += 1
+    return f"{version}-{n}"
 
 
 def library_versions() -> dict[str, str]:

@@ -17,10 +17,14 @@ class TrainConfig:
     # CatBoost. Measured by 5-fold OOF AUC on 43k generated clients (synth seed 2, 50k clients):
     # depth 4 with strong l2 beat depth 6 (0.8115 vs 0.8070; depth 3-5, l2 10-40, lr 0.05 all within 0.002)
     # and costs less per tree. The iteration count comes from early stopping; `iterations` is the ceiling.
+    # Speed for `--cv 5` at Kaggle size (budget 15 min): on one 50k split, lr 0.1 needed 28% fewer trees than 0.08
+    # and rsm 0.5 (half the features scored per split) 15% less CPU per tree, at equal hold-out AUC (0.8047-0.8083).
+    # border_count 64 saved only 9% per tree; boosting is already Plain (CatBoost's choice at this size).
     iterations: int = 3000
-    learning_rate: float = 0.08
+    learning_rate: float = 0.1
     depth: int = 4
     l2_leaf_reg: float = 20.0
+    rsm: float = 0.5
     border_count: int = 128
     # Categorical combinations (CTRs of feature pairs) cost much time on 19 categoricals for little gain;
     # categoricals with at most 10 values are one-hot encoded (cheaper than target statistics, as accurate).
@@ -39,6 +43,7 @@ class TrainConfig:
             "learning_rate": self.learning_rate,
             "depth": self.depth,
             "l2_leaf_reg": self.l2_leaf_reg,
+            "rsm": self.rsm,
             "border_count": self.border_count,
             "max_ctr_complexity": self.max_ctr_complexity,
             "one_hot_max_size": self.one_hot_max_size,

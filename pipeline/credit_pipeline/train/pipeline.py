@@ -73,7 +73,7 @@ def train(data: TrainingData, config: TrainConfig, models_dir: Path) -> TrainRes
     steps.set_postfix_str("bundle")
     created_at = datetime.now(UTC).replace(microsecond=0)
     data_fingerprint = bundle_writer.fingerprint(data.frame)
-    version = bundle_writer.make_version(created_at, data_fingerprint)
+    version = bundle_writer.make_version(created_at, data_fingerprint, models_dir)
     report["version"] = version
     metadata = bundle_metadata(data, config, report, version, created_at, data_fingerprint)
     feature_frame = data.frame.select(data.feature_names)
@@ -169,7 +169,7 @@ def bundle_metadata(data: TrainingData, config: TrainConfig, report: dict[str, A
 
 def fit_params(config: TrainConfig) -> dict[str, Any]:
     params = config.catboost_params()
-    return {k: params[k] for k in ("loss_function", "learning_rate", "depth", "l2_leaf_reg", "border_count",
+    return {k: params[k] for k in ("loss_function", "learning_rate", "depth", "l2_leaf_reg", "rsm", "border_count",
                                    "max_ctr_complexity", "one_hot_max_size", "random_seed", "thread_count")} | {
         "early_stopping_rounds": config.early_stopping_rounds}
 

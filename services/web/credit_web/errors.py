@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from credit_core.service.problems import ProblemError, is_database_error, problem_response
 from credit_web.backends import BackendProblem, BackendUnavailable
@@ -124,38 +124,16 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BackendProblem, _on_backend_problem)
 
 
-class CatchAllMiddleware:
-    """Any exception nothing else mapped: a 500 (503 for the database) error page, logged with its request id."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def send_tracking(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_tracking)
-        except Exception as exc:
-            if started:
-                raise
-            request = Request(scope)
-            status = 503 if is_database_error(exc) else 500
-            if status == 500:
-                log.exception("unhandled error (request %s)", request.headers.get("x-request-id"), exc_info=exc)
-            else:
-                log.warning("database unavailable: %s", type(exc).__name__)
-            try:
-                response = error_page(request, status)
-            except Exception:  # the error page itself failed: plain problem+json, still no traceback
-                log.exception("error page failed")
-                response = problem_response(status, _default_title(status))
-            await response(scope, receive, send)
+def unexpected_error_page(exc: Exception, scope: Scope) -> Response:
+    """What the shared CatchAllMiddleware answers for an unmapped exception: a 500 (503 for the database) page."""
+    request = Request(scope)
+    status = 503 if is_database_error(exc) else 500
+    if status == 500:
+        log.exception("unhandled error (request %s)", request.headers.get("x-request-id"), exc_info=exc)
+    else:
+        log.warning("database unavailable: %s", type(exc).__name__)
+    try:
+        return error_page(request, status)
+    except Exception:  # the error page itself failed: plain problem+json, still no traceback
+        log.exception("error page failed")
+        return problem_response(status, _default_title(status))

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from credit_core import db
-from credit_core.service import limits, observability
+from credit_core.service import limits, observability, problems
 from credit_core.service.database import create_service_engine
 from credit_core.settings import Settings
 from credit_web import errors
@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install_error_handlers(app)
     # Added innermost first: request id → observability → headers → session → catch-all → body limit → app.
     app.add_middleware(limits.BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
-    app.add_middleware(errors.CatchAllMiddleware)
+    app.add_middleware(problems.CatchAllMiddleware, respond=errors.unexpected_error_page)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
                        max_age=config.session_max_age_seconds, same_site="lax", https_only=config.web_tls)
     app.add_middleware(SecurityHeadersMiddleware, tls=config.web_tls)
