@@ -38,7 +38,8 @@ def train(
     seed: Annotated[int | None, typer.Option(help="Random seed (splits and CatBoost) [42]")] = None,
     iterations: Annotated[int | None, typer.Option(help="Maximum boosting iterations; early stopping decides "
                                                    "[3000]")] = None,
-    learning_rate: Annotated[float | None, typer.Option(help="CatBoost learning rate [0.1]")] = None,
+    learning_rate: Annotated[float | None, typer.Option(
+        help="CatBoost learning rate [0.05 below 100k clients, else 0.1]")] = None,
     depth: Annotated[int | None, typer.Option(help="Tree depth [4]")] = None,
     threads: Annotated[int | None, typer.Option(help="CatBoost threads [2]")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from credit_pipeline.train import bundle_writer, data
+from credit_pipeline.train.config import TrainConfig
 
 NAMES = ["AGE_YEARS", "CODE_GENDER", "EXT_SOURCE_2"]
 
@@ -71,3 +72,12 @@ def test_a_second_training_in_the_same_second_gets_its_own_version(tmp_path: Pat
     (tmp_path / second).mkdir()
     assert (first, second) == ("20261127-193012-ab12cd", "20261127-193012-ab12cd-2")
     assert bundle_writer.make_version(at, fp, tmp_path) == "20261127-193012-ab12cd-3"
+
+
+def test_learning_rate_is_settled_by_data_size_unless_given() -> None:
+    auto = TrainConfig()
+    assert auto.for_rows(40_000).learning_rate == 0.05
+    assert auto.for_rows(300_000).learning_rate == 0.1
+    assert TrainConfig(learning_rate=0.2).for_rows(40_000).learning_rate == 0.2
+    with pytest.raises(ValueError, match="for_rows"):
+        auto.catboost_params()

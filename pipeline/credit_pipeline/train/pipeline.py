@@ -54,6 +54,7 @@ def train(data: TrainingData, config: TrainConfig, models_dir: Path) -> TrainRes
     steps.set_postfix_str("fit")
     started = time.perf_counter()
     y = data.target
+    config = config.for_rows(len(y))
     pool = fit.make_pool(data.frame, y, data.feature_names, data.categorical_features)
     fitted = _fit_and_predict(pool, y, config)
     train_seconds = time.perf_counter() - started
