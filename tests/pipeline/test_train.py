@@ -142,7 +142,8 @@ def test_train_from_the_features_parquet_registers_and_activates(
     assert second.exit_code == 0, second.output
     listing = runner.invoke(app, ["model", "list"])
     assert listing.exit_code == 0, listing.output
-    lines = [line for line in listing.output.splitlines() if report["version"] in line]
+    # The version is a whole token: a second training within the same second is "<version>-2".
+    lines = [line for line in listing.output.splitlines() if report["version"] in line.lstrip("* ").split()[:1]]
     assert len(lines) == 1 and lines[0].startswith("*") and f"{report['auc']:.4f}" in lines[0]
     assert len([line for line in listing.output.splitlines() if line.startswith(("*", " "))]) == 3  # header + 2
 
