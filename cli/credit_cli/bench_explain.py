@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import typer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from credit_cli import _processes
 from credit_cli._common import fail, with_database
 from credit_core.settings import Settings
 
@@ -37,12 +37,6 @@ class Figures:
     latencies_ms: np.ndarray
     errors: int
     seconds: float
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _prepare(engine: AsyncEngine, settings: Settings) -> tuple[str, list[int], str]:
@@ -167,7 +161,7 @@ def explain(
 ) -> None:
     """Start the explain service under uvicorn and measure the dashboard's explain endpoints one after another."""
     key, ids, version = with_database(_prepare)
-    port = _free_port()
+    port = _processes.free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "uvicorn", "credit_explain.main:app", "--host", "127.0.0.1", "--port", str(port),
            "--no-access-log", "--log-level", "warning"]
@@ -188,11 +182,7 @@ def explain(
             results.append(asyncio.run(_load(base, key, name, endpoints[name], requests, seconds, concurrency)))
         load_after = os.getloadavg()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _processes.stop([proc])
     typer.echo(f"model {version}: {total:,} clients, SHAP precomputed for {done:,}; {concurrency} connections; "
                f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs)")
     typer.echo(f"{'endpoint':15} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7}")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -30,7 +29,9 @@ import psutil
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from credit_cli import _processes
 from credit_cli._common import fail, with_database
+from credit_cli._processes import load_average
 from credit_core.settings import Settings
 
 BATCH_SIZE = 10_000
@@ -39,14 +40,6 @@ T = TypeVar("T")
 # The bench key must not be throttled by the per-key rate limit it measures through.
 SERVICE_ENV = {"CREDIT_ACCESS_LOG": "0", "RATE_LIMIT_PER_SECOND": "1000000", "RATE_LIMIT_BURST": "1000000"}
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-_free_port = free_port  # credit_cli.bench_explain imports it under this name
 
 
 async def prepare(engine: AsyncEngine, settings: Settings) -> tuple[str, list[int]]:
@@ -67,7 +60,7 @@ async def prepare(engine: AsyncEngine, settings: Settings) -> tuple[str, list[in
 @contextlib.contextmanager
 def scoring_service(extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The scoring service under uvicorn (one worker, uvloop, httptools) on a free loopback port."""
-    port = free_port()
+    port = _processes.free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "uvicorn", "credit_scoring.main:app", "--host", "127.0.0.1", "--port", str(port),
            "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
@@ -76,11 +69,7 @@ def scoring_service(extra_env: dict[str, str] | None = None) -> Iterator[tuple[s
         wait_ready(base, proc)
         yield base, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _processes.stop([proc])
 
 
 def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -263,10 +252,6 @@ class ServiceCpu:
 
     def per(self, count: float, unit: str = "request") -> str:
         return f"service CPU {(self._now() - self.started) / max(count, 1) * 1e6:,.0f} µs/{unit}"
-
-
-def load_average() -> str:
-    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def scoring(

@@ -16,7 +16,8 @@ import psutil
 import typer
 
 from credit_cli._common import with_database
-from credit_cli.bench_scoring import LoadResult, fixed_rate, load_average, prepare, run, scoring_service
+from credit_cli._processes import load_average
+from credit_cli.bench_scoring import LoadResult, fixed_rate, prepare, run, scoring_service
 
 WARM_UP_SECONDS = 15.0
 

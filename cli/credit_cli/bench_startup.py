@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import httpx
 import psutil
 import typer
 
+from credit_cli import _processes
 from credit_core.settings import Settings
 
 READY_LINE = "Ctrl-C stops everything."
@@ -60,12 +60,6 @@ def _cpu_seconds(pid: int) -> dict[str, float]:
     except psutil.Error:
         pass
     return spent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _load() -> str:
@@ -141,7 +135,7 @@ def startup(
 ) -> None:
     """`credit run` twice in a fresh data directory: seconds to "all ready" for the bootstrap and a warm run."""
     work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
-    scoring, explain, web = _free_port(), _free_port(), _free_port()
+    scoring, explain, web = _processes.free_port(), _processes.free_port(), _processes.free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "SERVICE_API_KEY", "SESSION_SECRET", "SCORING_URL", "EXPLAIN_URL")}
     env.update({"DATA_DIR": str(work / "data"), "MODELS_DIR": str(work / "models"), "DEMO_CLIENTS": str(clients),

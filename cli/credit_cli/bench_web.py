@@ -19,7 +19,6 @@ import asyncio
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ import sqlalchemy as sa
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from credit_cli import _processes
 from credit_cli._common import fail, with_database
 from credit_core.settings import Settings
 
@@ -64,12 +64,6 @@ class Services:
     urls: dict[str, str]
     logs: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _prepare(engine: AsyncEngine, settings: Settings, username: str, password: str) -> tuple[str, list[int]]:
@@ -113,7 +107,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], ready: Callable[[httpx.Res
 
 
 def _start(key: str, timeout: float) -> Services:
-    ports = {name: _free_port() for name in ("scoring", "explain", "web")}
+    ports = {name: _processes.free_port() for name in ("scoring", "explain", "web")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     env = dict(os.environ, SCORING_URL=urls["scoring"], EXPLAIN_URL=urls["explain"], SERVICE_API_KEY=key,
                SESSION_SECRET=secrets.token_urlsafe(32), CREDIT_ACCESS_LOG="0")
@@ -135,13 +129,7 @@ def _start(key: str, timeout: float) -> Services:
 
 
 def _stop(services: Services) -> None:
-    for process in services.processes.values():
-        process.terminate()
-    for process in services.processes.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    _processes.stop(services.processes.values())
 
 
 class PeakRss:

@@ -24,7 +24,7 @@ import httpx
 import typer
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from credit_cli import _webaccess
+from credit_cli import _processes, _webaccess
 from credit_cli._common import fail
 from credit_core import db
 from credit_core.settings import Settings, get_settings
@@ -189,11 +189,5 @@ def run() -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        for _, proc in children:
-            proc.terminate()
-        for _, proc in children:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _processes.stop(proc for _, proc in children)
         db.stop_embedded()
