@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import anyio
 import sqlalchemy as sa
@@ -15,8 +16,15 @@ from credit_core import orm
 ROLES = ("advisor", "admin")
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
-# Verified when the username is unknown, so that a wrong username costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so that a wrong username costs as much time as a wrong password.
+
+    Made on first use, not at import: hashing costs ~0.2 s of CPU at every web start and `credit user` command.
+    """
+    return _hasher.hash("not a real password, only for timing")
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,9 @@ def _verify(stored: str, password: str) -> bool:
 async def authenticate(session: AsyncSession, username: str, password: str) -> User | None:
     """The user when the password matches, else None (same cost whether or not the username exists)."""
     row = await session.scalar(sa.select(orm.AppUser).where(orm.AppUser.username == username))
-    stored = row.password_hash if row is not None else _DUMMY_HASH
-    # argon2 is deliberately slow (tens of ms): keep it off the event loop.
-    if not await anyio.to_thread.run_sync(_verify, stored, password) or row is None:
+    stored = row.password_hash if row is not None else None
+    # argon2 is deliberately slow (tens of ms): keep it (and the first dummy hash) off the event loop.
+    if not await anyio.to_thread.run_sync(lambda: _verify(stored or _dummy_hash(), password)) or row is None:
         return None
     if _hasher.check_needs_rehash(stored):
         row.password_hash = hash_password(password)
