@@ -17,6 +17,7 @@ Prediction input, measured (catboost 1.2.10, 229 features of which 19 categorica
   for pandas. The crossover is ~256 rows (SMALL_BATCH_ROWS); both paths give bit-identical raw scores.
 - thread_count=1 below the crossover (a thread pool costs more than it saves on a few rows), 2 above.
 `to_model_input` always returns a Pool: the explanation code passes it to get_feature_importance as is.
+The scoring service avoids Pools altogether where it can: see credit_core.tree_eval.
 """
 
 from __future__ import annotations

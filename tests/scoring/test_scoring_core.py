@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from credit_core import db, feature_store, model, registry
@@ -12,21 +13,24 @@ from credit_scoring import scoring
 from tests.scoring.conftest import FIRST_ID, ScoringEnv
 
 
-async def test_record_decoder_matches_the_bundle_pipeline(scoring_env: ScoringEnv) -> None:
+async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tree evaluator and, for models it declines, the CatBoost fallback give the training pipeline's bits."""
     async with db.session_factory(scoring_env.engine)() as session:
         row = await registry.active_version(session)
     assert row is not None
     bundle = model.ModelBundle.load(row.path)
     async with scoring_env.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
-        records = await feature_store.fetch(raw, list(range(FIRST_ID, FIRST_ID + 40)))
-    direct = bundle.predict_proba(scoring.RecordDecoder(bundle).model_input(records))
-    via_frame = bundle.predict_proba(bundle.to_model_input(feature_store.decode(records)))
-    assert direct.tolist() == via_frame.tolist()
-    fast = scoring.score_records(bundle, records)
-    slow = scoring.score_frame(bundle, feature_store.decode(records), [r.feature_hash for r in fast],
-                               [r.client_id for r in fast])
-    assert fast == slow
+        records = await feature_store.fetch(raw, list(range(FIRST_ID, FIRST_ID + 300)))
+    expected = bundle.predict_proba(bundle.to_model_input(feature_store.decode(records))).tolist()
+    assert scoring._runner(bundle).ensemble is not None
+    assert [r.probability for r in scoring.score_records(bundle, records)] == expected
+
+    monkeypatch.setattr(scoring.tree_eval, "compile_model", lambda *args: None)
+    declined = model.ModelBundle.load(row.path)
+    assert scoring._runner(declined).ensemble is None
+    for some in (records[:3], records):  # object-array Pool for a few rows, DataFrame above SMALL_BATCH
+        assert [r.probability for r in scoring.score_records(declined, some)] == expected[:len(some)]
 
 
 def test_application_hash_is_canonical() -> None:

@@ -14,11 +14,13 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from credit_core import db
+from credit_core.model import ModelBundle
 from credit_core.service import app as service_app
 from credit_core.service import auth, observability
 from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
+from credit_scoring import scoring
 from credit_scoring.batcher import ScoreBatcher
 from credit_scoring.config import ScoringSettings
 from credit_scoring.routes import decisions, health, kserve, model, score
@@ -57,8 +59,15 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | Non
                                      application_name=APPLICATION_NAME)
         batcher = ScoreBatcher(pool)
         sessions = db.session_factory(engine)
-        holder = ModelHolder(sessions, config.model_poll_seconds, models_dir=config.models_dir,
-                             **({"loader": bundle_loader} if bundle_loader else {}))
+        load = bundle_loader or ModelBundle.load
+
+        def load_for_scoring(path: Path) -> Any:  # in the loader's thread: compile before the swap, not per request
+            bundle = load(path)
+            scoring.prepare(bundle)
+            return bundle
+
+        holder = ModelHolder(sessions, config.model_poll_seconds, loader=load_for_scoring,
+                             models_dir=config.models_dir)
         app.state.engine, app.state.pool, app.state.holder, app.state.batcher = engine, pool, holder, batcher
         app.state.key_verifier = auth.KeyVerifier(sessions)
         await holder.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +13,9 @@ import orjson
 import polars as pl
 from catboost import Pool
 
-from credit_core import feature_store, features, model
+from credit_core import feature_store, features, model, tree_eval
 
+log = logging.getLogger("credit.scoring")
 SMALL_BATCH = 256  # up to this many records, build the model input directly (DataFrames cost more)
 
 
@@ -50,17 +52,6 @@ def application_hash(application: dict[str, Any], history: dict[str, Any] | None
     return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def score_frame(
-    bundle: Any, frame: pl.DataFrame, hashes: Sequence[str], client_ids: Sequence[int | None],
-    application_hashes: Sequence[str | None] | None = None,
-) -> list[ScoreResult]:
-    """Score feature rows (SK_ID_CURR + catalogue features), one ScoreResult per row, same order."""
-    if frame.height == 0:
-        return []
-    return _results(bundle, bundle.predict_proba(bundle.to_model_input(frame)), hashes, client_ids,
-                    application_hashes)
-
-
 def _results(
     bundle: Any, probabilities: np.ndarray, hashes: Sequence[str], client_ids: Sequence[int | None],
     application_hashes: Sequence[str | None] | None,
@@ -82,7 +73,8 @@ class RecordDecoder:
     """client_feature records straight into a bundle's CatBoost input: no DataFrame on the hot path.
 
     Same values as bundle.to_model_input(feature_store.decode(records)): NaN for missing numerics,
-    MISSING_CATEGORY for missing categories, columns in the bundle's order.
+    MISSING_CATEGORY for missing categories, columns in the bundle's order. Only for models the numpy tree
+    evaluator cannot run (see _ModelRunner).
     """
 
     def __init__(self, bundle: Any) -> None:
@@ -94,44 +86,78 @@ class RecordDecoder:
             raise KeyError("the bundle's features are not the catalogue's")
         self._cat_list = self.categorical_positions.tolist()
 
-    def model_input(self, records: Sequence[Any]) -> Pool:
-        n = len(records)
-        out = np.empty((n, len(self.names)), dtype=object)
-        numeric = np.frombuffer(b"".join(r["numeric"] for r in records), dtype="<f8")
-        out[:, self.numeric_positions] = numeric.reshape(n, len(self.numeric_positions))
-        missing = model.MISSING_CATEGORY
-        out[:, self.categorical_positions] = [[missing if v is None else v for v in r["categorical"]] for r in records]
+    def model_input(self, numeric: np.ndarray, categorical: Sequence[Sequence[str]]) -> Pool:
+        out = np.empty((len(numeric), len(self.names)), dtype=object)
+        out[:, self.numeric_positions] = numeric
+        out[:, self.categorical_positions] = categorical
         # No feature_names: the columns are already in the bundle's order (checked at load), and naming them
         # costs ~25 % of the Pool's construction for a few rows. One thread: waking a thread pool costs more
         # than converting a few rows (and busy workers burn CPU the event loop needs).
         return Pool(out, cat_features=self._cat_list, thread_count=1)
 
 
-_decoders: dict[int, tuple[Any, RecordDecoder | None]] = {}
+class _ModelRunner:
+    """P(default) of encoded feature rows (numeric matrix + categorical rows, catalogue order) for one bundle:
+    the numpy tree evaluator when the model allows it (same bits as CatBoost, no Pool to build), else
+    CatBoost itself."""
+
+    def __init__(self, bundle: Any) -> None:
+        self.bundle = bundle
+        self.ensemble = tree_eval.compile_model(bundle.model, features.NUMERIC_FEATURES, features.CATEGORICAL_FEATURES)
+        log.info("model %s scored by %s", getattr(bundle, "version", "?"),
+                 "the numpy tree evaluator" if self.ensemble else "CatBoost (splits the tree evaluator does not know)")
+        try:
+            self.decoder: RecordDecoder | None = RecordDecoder(bundle) if self.ensemble is None else None
+        except KeyError:
+            self.decoder = None
+
+    def predict_proba(self, numeric: np.ndarray, categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
+        missing = model.MISSING_CATEGORY
+        filled = [[missing if v is None else v for v in row] for row in categorical]
+        if self.ensemble is not None:
+            return self.ensemble.predict_proba(numeric, filled)
+        if self.decoder is not None and len(numeric) <= SMALL_BATCH:
+            return self.bundle.predict_proba(self.decoder.model_input(numeric, filled))
+        frame = pl.DataFrame(numeric, schema=features.NUMERIC_FEATURES, orient="row").fill_nan(None).hstack(
+            pl.DataFrame(filled, schema=features.CATEGORICAL_FEATURES, orient="row"))
+        return self.bundle.predict_proba(self.bundle.to_model_input(frame))
 
 
-def _decoder(bundle: Any) -> RecordDecoder | None:
-    cached = _decoders.get(id(bundle))
-    if cached is not None and cached[0] is bundle:
-        return cached[1]
-    try:
-        decoder: RecordDecoder | None = RecordDecoder(bundle)
-    except KeyError:
-        decoder = None
-    if len(_decoders) > 8:
-        _decoders.clear()
-    _decoders[id(bundle)] = (bundle, decoder)
-    return decoder
+_runners: dict[int, _ModelRunner] = {}
+
+
+def _runner(bundle: Any) -> _ModelRunner:
+    cached = _runners.get(id(bundle))
+    if cached is not None and cached.bundle is bundle:
+        return cached
+    if len(_runners) > 8:
+        _runners.clear()
+    runner = _runners[id(bundle)] = _ModelRunner(bundle)
+    return runner
+
+
+def prepare(bundle: Any) -> None:
+    """Compile the bundle's model for scoring now (at load or activation), not on the first request."""
+    _runner(bundle)
+
+
+def score_encoded(
+    bundle: Any, client_ids: Sequence[int | None], numeric: Sequence[bytes],
+    categorical: Sequence[Sequence[str | None]], application_hashes: Sequence[str | None] | None = None,
+) -> list[ScoreResult]:
+    """Score feature rows in client_feature's encoding (float64 numeric vector bytes + categorical values)."""
+    if not numeric:
+        return []
+    hashes = [feature_hash(n, c) for n, c in zip(numeric, categorical, strict=True)]
+    matrix = np.frombuffer(b"".join(numeric), dtype="<f8").reshape(len(numeric), len(features.NUMERIC_FEATURES))
+    return _results(bundle, _runner(bundle).predict_proba(matrix, categorical), hashes, client_ids,
+                    application_hashes)
 
 
 def score_records(bundle: Any, records: Sequence[Any]) -> list[ScoreResult]:
     """Score client_feature records (as fetched by feature_store.fetch)."""
-    hashes = [feature_hash(r["numeric"], r["categorical"]) for r in records]
-    ids = [int(r["sk_id_curr"]) for r in records]
-    decoder = _decoder(bundle)
-    if decoder is not None and len(records) <= SMALL_BATCH:
-        return _results(bundle, bundle.predict_proba(decoder.model_input(records)), hashes, ids, None)
-    return score_frame(bundle, feature_store.decode(records), hashes, ids)
+    return score_encoded(bundle, [int(r["sk_id_curr"]) for r in records], [r["numeric"] for r in records],
+                         [r["categorical"] for r in records])
 
 
 def score_applications(
@@ -140,8 +166,6 @@ def score_applications(
     """Score new applications through the one feature pipeline (batched: see credit_scoring.applications)."""
     from credit_scoring.applications import application_features
 
-    frame = application_features(applications)
-    hashes = [feature_hash(rec[2], rec[3]) for rec in feature_store.encode(frame)]
-    app_hashes = [application_hash(a, h) for a, h in applications]
-    ids = [a.get("SK_ID_CURR") for a, _ in applications]
-    return score_frame(bundle, frame, hashes, ids, app_hashes)
+    encoded = list(feature_store.encode(application_features(applications)))
+    return score_encoded(bundle, [a.get("SK_ID_CURR") for a, _ in applications], [rec[2] for rec in encoded],
+                         [rec[3] for rec in encoded], [application_hash(a, h) for a, h in applications])
