@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 
 from fastapi import APIRouter, FastAPI
@@ -47,3 +48,11 @@ def install(
     app.add_api_route(
         "/metrics", observability.metrics_endpoint(metrics, refresh_gauge), methods=["GET"], include_in_schema=False
     )
+
+
+def freeze_startup_heap() -> None:
+    """Keep the objects alive at startup (libraries, the model: ~170k) out of the garbage collector's full
+    passes. A full pass over them takes ~90 ms here, a stall every request in flight would wait for; after this
+    it only walks what requests allocate. Call once the service is loaded, before it takes traffic."""
+    gc.collect()
+    gc.freeze()

@@ -47,6 +47,7 @@ def create_app(settings: Settings, *, holder_factory: HolderFactory = _default_h
         app.state.engine, app.state.holder, app.state.explain = engine, holder, state
         app.state.key_verifier = auth.KeyVerifier(sessions)
         await holder.start()
+        service_app.freeze_startup_heap()
         watcher = asyncio.create_task(state.watch(), name="explain-context-watch")
         try:
             yield

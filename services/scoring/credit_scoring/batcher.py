@@ -1,6 +1,6 @@
 """Coalesces concurrent one-client score requests: per batch one feature read, one predict, one audit INSERT.
 
-Each request enqueues (bundle, client id, caller, request id) and awaits its future. A worker task takes
+Each request enqueues (bundle, client id, caller, request id) and awaits its future. The worker task takes
 everything pending (up to `max_batch`) and, for that batch: read the features of all its clients with
 one prepared statement, score them in one model call, store all the decisions with one multi-row INSERT
 (committed when it returns), and only then resolve the futures. So a response never reports a decision
@@ -15,22 +15,20 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
 from credit_core import feature_store
-from credit_core.service.database import connection, with_retry
+from credit_core.service.database import CONNECT_TIMEOUT_SECONDS, DEAD_CONNECTION_ERRORS
 from credit_scoring import audit, scoring
 from credit_scoring.scorer import Scored
 
 log = logging.getLogger("credit.scoring")
+T = TypeVar("T")
 MAX_BATCH = 128  # bounds the event-loop time of one batch (~0.7 ms to score 128 rows with the tree evaluator)
-# One worker: while its batch waits on the database, new requests pile up and go together in the next batch.
-# A second worker dispatched them sooner but in smaller batches: at a fixed 1,000 req/s it cost ~10 % more CPU
-# per request and doubled p99 (docs/BENCHMARKS.md).
-WORKERS = 1
 
 
 @dataclass(slots=True)
@@ -43,11 +41,22 @@ class _Pending:
 
 
 class ScoreBatcher:
-    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = MAX_BATCH, workers: int = WORKERS) -> None:
-        self.pool, self.max_batch, self.workers = pool, max_batch, workers
+    """One worker task, holding one pooled connection between batches.
+
+    One worker: while its batch waits on the database, new requests pile up and go together in the next batch
+    (a second worker dispatched them sooner but in smaller batches: more CPU per request and a worse p99 at a
+    fixed 1,000 req/s, docs/BENCHMARKS.md). Its own connection: a pool acquire + release per read and per write
+    cost ~80 µs of CPU and several event-loop turns a batch. A connection that fails in any way is closed and
+    replaced; a read that met a dead connection is retried once on a fresh one, a write never (as
+    credit_core.service.database.with_retry).
+    """
+
+    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = MAX_BATCH) -> None:
+        self.pool, self.max_batch = pool, max_batch
         self._pending: deque[_Pending] = deque()
         self._wakeup = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._conn: asyncpg.Connection | None = None
 
     async def score(self, bundle: Any, client_id: int, *, caller: str, request_id: str | None) -> Scored | None:
         """The audited score of one known client (None when it has no features)."""
@@ -57,15 +66,15 @@ class ScoreBatcher:
         return await future
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._work(), name=f"score-batcher-{i}") for i in range(self.workers)]
+        self._task = asyncio.create_task(self._work(), name="score-batcher")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        if self._task is not None:
+            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+                await self._task
+            self._task = None
+        await self._discard()
         while self._pending:
             item = self._pending.popleft()
             if not item.future.done():
@@ -90,9 +99,28 @@ class ScoreBatcher:
                 if not isinstance(exc, Exception):
                     raise
 
+    async def _on_connection(self, operation: Callable[[asyncpg.Connection], Awaitable[T]], *, retry: bool) -> T:
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._conn = await self.pool.acquire(timeout=CONNECT_TIMEOUT_SECONDS * 2)
+            try:
+                return await operation(self._conn)
+            except BaseException as exc:
+                await self._discard()
+                if not (retry and attempt == 1 and isinstance(exc, DEAD_CONNECTION_ERRORS)):
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _discard(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(asyncpg.InterfaceError):  # asyncpg already gave back one the server closed
+                conn.terminate()  # its state is unknown after a failure: never reuse it
+            await self.pool.release(conn)
+
     async def _run(self, batch: list[_Pending]) -> None:
         ids = list({item.client_id for item in batch})
-        records = await with_retry(self.pool, lambda conn: feature_store.fetch(conn, ids))
+        records = await self._on_connection(lambda conn: feature_store.fetch(conn, ids), retry=True)
         by_id = {r["sk_id_curr"]: r for r in records}
         groups: dict[int, list[_Pending]] = {}  # by bundle: one group unless a hot swap happened meanwhile
         for item in batch:
@@ -105,9 +133,9 @@ class ScoreBatcher:
             found.extend(group)
         stored: list[audit.Stored] = []
         if found:
-            async with connection(self.pool) as conn:  # a write: never retried
-                stored = await audit.record_each(conn, results, [i.caller for i in found],
-                                                 [i.request_id for i in found])
+            stored = await self._on_connection(
+                lambda conn: audit.record_each(conn, results, [i.caller for i in found], [i.request_id for i in found]),
+                retry=False)
         for item, result, row in zip(found, results, stored, strict=True):
             if not item.future.done():
                 item.future.set_result((result, row))

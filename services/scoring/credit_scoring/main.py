@@ -72,6 +72,7 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | Non
         app.state.key_verifier = auth.KeyVerifier(sessions)
         await holder.start()
         batcher.start()
+        service_app.freeze_startup_heap()
         try:
             yield
         finally:
