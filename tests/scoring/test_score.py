@@ -52,6 +52,25 @@ async def test_score_new_application(client: httpx.AsyncClient) -> None:
     assert r2.json()["application_hash"] != body["application_hash"]
 
 
+@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", str(2**63), "%C2%B2"])
+async def test_invalid_client_id_is_422_naming_the_path_parameter(
+    client: httpx.AsyncClient, scoring_env: ScoringEnv, bad: str
+) -> None:
+    before = await decision_count(scoring_env.engine)
+    r = await client.get(f"/v1/clients/{bad}/score")
+    assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM)
+    assert r.json()["errors"][0]["field"] == "path.client_id"
+    assert await decision_count(scoring_env.engine) == before
+
+
+async def test_the_client_id_path_parameter_is_documented(client: httpx.AsyncClient) -> None:
+    operation = (await client.get("/openapi.json")).json()["paths"]["/v1/clients/{client_id}/score"]["get"]
+    (parameter,) = operation["parameters"]
+    assert parameter["name"] == "client_id" and parameter["in"] == "path" and parameter["required"]
+    assert parameter["schema"]["type"] == "integer" and parameter["schema"]["minimum"] == 0
+    assert "ScoreOut" in str(operation["responses"]["200"])
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from credit_core.service.auth import require_api_key
@@ -13,25 +13,42 @@ from credit_core.service.problems import ProblemError
 from credit_scoring import scorer
 from credit_scoring.deps import BundleDep, CallerDep, PoolDep, RequestIdDep, SettingsDep, get_bundle
 from credit_scoring.routes._convert import json_response, problem_docs, score_dict, score_out
+from credit_scoring.routes._lean import LeanRoute, path_parameter
 from credit_scoring.schemas import MAX_ID, Application, BatchOut, BatchRequest, ItemError, ScoreOut
 
 router = APIRouter()
 NOT_FOUND = ItemError(status=404, title="client not found", detail="No features for this client id.")
 
 
-@router.get("/clients/{client_id}/score", response_model=ScoreOut, responses=problem_docs(401, 404, 422, 503))
-async def score_client(
-    client_id: Annotated[int, Path(ge=0, le=MAX_ID, description="SK_ID_CURR", examples=[100002])], request: Request,
-) -> Response:
+async def score_client(request: Request) -> Response:
     """Score a known client from its stored features; the decision is audited before the response."""
-    # The hot path reads app state directly: each FastAPI dependency costs more than the lookup it wraps.
-    state = request.app.state
+    # The hot path: a LeanRoute (no FastAPI parameter solving), app state read directly.
+    client_id = _client_id(request.path_params["client_id"])
     bundle = await get_bundle(request)
-    scored = await state.batcher.score(bundle, client_id, caller=await require_api_key(request),
-                                       request_id=request_id(request.scope))
+    scored = await request.app.state.batcher.score(bundle, client_id, caller=await require_api_key(request),
+                                                   request_id=request_id(request.scope))
     if scored is None:
         raise ProblemError(404, "client not found", f"No features for client {client_id}.", client_id=client_id)
     return json_response(score_dict(scored))
+
+
+router.add_api_route(
+    "/clients/{client_id}/score", score_client, methods=["GET"], route_class_override=LeanRoute,
+    response_model=ScoreOut, responses=problem_docs(401, 404, 422, 503),
+    openapi_extra={"parameters": [path_parameter("client_id", "SK_ID_CURR", minimum=0, maximum=MAX_ID,
+                                                  example=100002)]},
+)
+
+
+def _client_id(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_ID or not raw.isascii():
+        raise ProblemError(422, "invalid request", "Invalid value(s): path.client_id", errors=[
+            {"field": "path.client_id", "message": f"must be an integer from 0 to {MAX_ID}"}])
+    return value
 
 
 @router.post("/score", response_model=ScoreOut, responses=problem_docs(401, 413, 422, 503))
