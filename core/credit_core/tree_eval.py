@@ -98,20 +98,15 @@ class TreeEnsemble:
 
     def _category_hashes(self, categorical: Sequence[Sequence[str]]) -> np.ndarray:
         """(used categorical columns, rows) int64 hashes: only the columns some one-hot split reads."""
-        all_columns = list(zip(*categorical, strict=True)) if len(categorical) else []
-        picked = [all_columns[j] if all_columns else () for j in self._onehot_columns]
-        try:
-            return self._lookup(picked, len(categorical))
-        except KeyError:  # a category not hashed yet: hash every new one at once, then look up again
-            self._hashes.update(category_hashes(sorted({v for column in picked for v in column} - self._hashes.keys())))
-            return self._lookup(picked, len(categorical))
-
-    def _lookup(self, columns: list[Sequence[str]], rows: int) -> np.ndarray:
+        rows = len(categorical)
+        picked = [row[j] for j in self._onehot_columns for row in categorical]  # column after column
         lookup = self._hashes.__getitem__
-        out = np.empty((len(columns), rows), dtype=np.int64)
-        for k, column in enumerate(columns):
-            out[k] = np.fromiter(map(lookup, column), dtype=np.int64, count=rows)
-        return out
+        try:
+            flat = np.fromiter(map(lookup, picked), dtype=np.int64, count=len(picked))
+        except KeyError:  # a category not hashed yet: hash every new one at once, then look up again
+            self._hashes.update(category_hashes(sorted(set(picked) - self._hashes.keys())))
+            flat = np.fromiter(map(lookup, picked), dtype=np.int64, count=len(picked))
+        return flat.reshape(len(self._onehot_columns), rows)
 
 
 def category_hashes(values: Sequence[str]) -> dict[str, int]:
