@@ -30,6 +30,7 @@ import numpy as np
 from catboost import CatBoost, Pool
 
 SUPPORTED_SPLITS = frozenset({"FloatFeature", "OneHotFeature"})
+MAX_CACHED_CATEGORIES = 100_000
 
 
 @dataclass
@@ -104,6 +105,8 @@ class TreeEnsemble:
         try:
             flat = np.fromiter(map(lookup, picked), dtype=np.int64, count=len(picked))
         except KeyError:  # a category not hashed yet: hash every new one at once, then look up again
+            if len(self._hashes) > MAX_CACHED_CATEGORIES:  # category vocabularies are small; never grow unbounded
+                self._hashes.clear()
             self._hashes.update(category_hashes(sorted(set(picked) - self._hashes.keys())))
             flat = np.fromiter(map(lookup, picked), dtype=np.int64, count=len(picked))
         return flat.reshape(len(self._onehot_columns), rows)

@@ -52,7 +52,7 @@ async def test_score_new_application(client: httpx.AsyncClient) -> None:
     assert r2.json()["application_hash"] != body["application_hash"]
 
 
-@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", str(2**63), "%C2%B2"])
+@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "1_0", str(2**63), "%C2%B2"])
 async def test_invalid_client_id_is_422_naming_the_path_parameter(
     client: httpx.AsyncClient, scoring_env: ScoringEnv, bad: str
 ) -> None:

@@ -130,7 +130,7 @@ def _runner(bundle: Any) -> _ModelRunner:
     cached = _runners.get(id(bundle))
     if cached is not None and cached.bundle is bundle:
         return cached
-    if len(_runners) > 8:
+    if len(_runners) >= 4:  # the served bundle and a few predecessors (a swap is rare)
         _runners.clear()
     runner = _runners[id(bundle)] = _ModelRunner(bundle)
     return runner

@@ -41,11 +41,8 @@ router.add_api_route(
 
 
 def _client_id(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_ID or not raw.isascii():
+    value = int(raw) if raw.isascii() and raw.isdigit() else -1  # digits only: no sign, spaces or underscores
+    if not 0 <= value <= MAX_ID:
         raise ProblemError(422, "invalid request", "Invalid value(s): path.client_id", errors=[
             {"field": "path.client_id", "message": f"must be an integer from 0 to {MAX_ID}"}])
     return value
