@@ -3,13 +3,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from credit_core import db, feature_store, model, registry
+from credit_core import db, feature_store, model, registry, tree_eval
 from credit_core.service import auth
 from credit_scoring import scoring
+from tests.scoring import _bundle
 from tests.scoring.conftest import FIRST_ID, ScoringEnv
 
 
@@ -31,6 +34,22 @@ async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, m
     assert scoring._runner(declined).ensemble is None
     for some in (records[:3], records):  # object-array Pool for a few rows, DataFrame above SMALL_BATCH
         assert [r.probability for r in scoring.score_records(declined, some)] == expected[:len(some)]
+
+
+def test_the_evaluator_is_checked_against_catboost_on_the_reference_clients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bundle.train(tmp_path, "checked-1")
+    _bundle.random_features(200, seed=5).write_parquet(tmp_path / model.REFERENCE_FILE)
+    bundle = model.ModelBundle.load(tmp_path)
+    assert scoring._checked_ensemble(bundle) is not None
+
+    def off_by_one_ulp(self: tree_eval.TreeEnsemble, numeric: object, categorical: object) -> np.ndarray:
+        return np.nextafter(original(self, numeric, categorical), 1.0)
+
+    original = tree_eval.TreeEnsemble.predict_proba
+    monkeypatch.setattr(tree_eval.TreeEnsemble, "predict_proba", off_by_one_ulp)
+    assert scoring._checked_ensemble(bundle) is None  # CatBoost scores that model instead
 
 
 def test_application_hash_is_canonical() -> None:

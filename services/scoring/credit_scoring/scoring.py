@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from catboost import Pool
 from credit_core import feature_store, features, model, tree_eval
 
 log = logging.getLogger("credit.scoring")
+REFERENCE_CHECK_ROWS = 2_000  # clients checked at load: CatBoost and the evaluator must agree bit for bit
 SMALL_BATCH = 256  # up to this many records, build the model input directly (DataFrames cost more)
 
 
@@ -103,9 +105,7 @@ class _ModelRunner:
 
     def __init__(self, bundle: Any) -> None:
         self.bundle = bundle
-        self.ensemble = tree_eval.compile_model(bundle.model, features.NUMERIC_FEATURES, features.CATEGORICAL_FEATURES)
-        log.info("model %s scored by %s", getattr(bundle, "version", "?"),
-                 "the numpy tree evaluator" if self.ensemble else "CatBoost (splits the tree evaluator does not know)")
+        self.ensemble = _checked_ensemble(bundle)
         try:
             self.decoder: RecordDecoder | None = RecordDecoder(bundle) if self.ensemble is None else None
         except KeyError:
@@ -121,6 +121,34 @@ class _ModelRunner:
         frame = pl.DataFrame(numeric, schema=features.NUMERIC_FEATURES, orient="row").fill_nan(None).hstack(
             pl.DataFrame(filled, schema=features.CATEGORICAL_FEATURES, orient="row"))
         return self.bundle.predict_proba(self.bundle.to_model_input(frame))
+
+
+def _checked_ensemble(bundle: Any) -> tree_eval.TreeEnsemble | None:
+    """The bundle's model as a tree evaluator, if it can be one and it gives CatBoost's very probabilities on
+    the bundle's reference clients (a sample of its training set); otherwise None: CatBoost scores."""
+    version = getattr(bundle, "version", "?")
+    try:
+        ensemble = tree_eval.compile_model(bundle.model, features.NUMERIC_FEATURES, features.CATEGORICAL_FEATURES)
+    except Exception:  # an optimisation only: never let it stop a model from being served
+        log.exception("model %s: the tree evaluator failed to compile it; CatBoost scores", version)
+        return None
+    if ensemble is None:
+        log.info("model %s: splits the tree evaluator does not know (CTRs); CatBoost scores", version)
+        return None
+    reference_file = Path(bundle.path) / model.REFERENCE_FILE
+    if reference_file.exists():
+        reference = pl.read_parquet(reference_file).head(REFERENCE_CHECK_ROWS)
+        numeric = reference.select(features.NUMERIC_FEATURES).to_numpy().astype(np.float64)
+        missing = model.MISSING_CATEGORY
+        categorical = [[missing if v is None else v for v in row]
+                       for row in reference.select(features.CATEGORICAL_FEATURES).rows()]
+        expected = bundle.predict_proba(bundle.to_model_input(reference))
+        if ensemble.predict_proba(numeric, categorical).tolist() != expected.tolist():
+            log.error("model %s: the tree evaluator disagrees with CatBoost on its reference clients; "
+                      "CatBoost scores", version)
+            return None
+    log.info("model %s: scored by the numpy tree evaluator", version)
+    return ensemble
 
 
 _runners: dict[int, _ModelRunner] = {}
