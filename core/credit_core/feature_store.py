@@ -39,13 +39,22 @@ def decode(records: Sequence[Any]) -> pl.DataFrame:
     numeric = np.frombuffer(b"".join(r["numeric"] for r in records), dtype="<f8").reshape(
         len(records), len(features.NUMERIC_FEATURES)
     )
-    columns: dict[str, Any] = {"SK_ID_CURR": pl.Series([r["sk_id_curr"] for r in records], dtype=pl.Int64)}
+    return to_frame(numeric, [r["categorical"] for r in records], [r["sk_id_curr"] for r in records])
+
+
+def to_frame(
+    numeric: np.ndarray, categorical: Sequence[Sequence[str | None]], client_ids: Sequence[int] | None = None
+) -> pl.DataFrame:
+    """Catalogue features (catalogue order; SK_ID_CURR first when `client_ids` are given) from the stored
+    encoding: the numeric matrix (NaN = missing) and the categorical rows."""
+    columns: dict[str, Any] = {}
+    if client_ids is not None:
+        columns["SK_ID_CURR"] = pl.Series(client_ids, dtype=pl.Int64)
     numeric_frame = pl.DataFrame(numeric, schema=features.NUMERIC_FEATURES, orient="row").fill_nan(None)
-    categorical_rows = [r["categorical"] for r in records]
     for j, name in enumerate(features.CATEGORICAL_FEATURES):
-        columns[name] = pl.Series([row[j] for row in categorical_rows], dtype=pl.String)
+        columns[name] = pl.Series([row[j] for row in categorical], dtype=pl.String)
     frame = pl.DataFrame(columns).hstack(numeric_frame)
-    return frame.select("SK_ID_CURR", *features.FEATURE_NAMES)
+    return frame.select(*(["SK_ID_CURR"] if client_ids is not None else []), *features.FEATURE_NAMES)
 
 
 def empty_frame() -> pl.DataFrame:

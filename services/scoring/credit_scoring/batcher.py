@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ from credit_core.service.database import CONNECT_TIMEOUT_SECONDS, DEAD_CONNECTIO
 from credit_scoring import audit, scoring
 from credit_scoring.scorer import Scored
 
-log = logging.getLogger("credit.scoring")
 T = TypeVar("T")
 MAX_BATCH = 128  # bounds the event-loop time of one batch (~0.7 ms to score 128 rows with the tree evaluator)
 

@@ -72,11 +72,11 @@ def _results(
 
 
 class RecordDecoder:
-    """client_feature records straight into a bundle's CatBoost input: no DataFrame on the hot path.
+    """Encoded feature rows (numeric matrix + categorical rows) straight into a bundle's CatBoost input, no
+    DataFrame: for a few rows of a model the numpy tree evaluator cannot run (see _ModelRunner).
 
     Same values as bundle.to_model_input(feature_store.decode(records)): NaN for missing numerics,
-    MISSING_CATEGORY for missing categories, columns in the bundle's order. Only for models the numpy tree
-    evaluator cannot run (see _ModelRunner).
+    MISSING_CATEGORY for missing categories, columns in the bundle's order.
     """
 
     def __init__(self, bundle: Any) -> None:
@@ -112,15 +112,17 @@ class _ModelRunner:
             self.decoder = None
 
     def predict_proba(self, numeric: np.ndarray, categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
-        missing = model.MISSING_CATEGORY
-        filled = [[missing if v is None else v for v in row] for row in categorical]
         if self.ensemble is not None:
-            return self.ensemble.predict_proba(numeric, filled)
+            return self.ensemble.predict_proba(numeric, _filled(categorical))
         if self.decoder is not None and len(numeric) <= SMALL_BATCH:
-            return self.bundle.predict_proba(self.decoder.model_input(numeric, filled))
-        frame = pl.DataFrame(numeric, schema=features.NUMERIC_FEATURES, orient="row").fill_nan(None).hstack(
-            pl.DataFrame(filled, schema=features.CATEGORICAL_FEATURES, orient="row"))
-        return self.bundle.predict_proba(self.bundle.to_model_input(frame))
+            return self.bundle.predict_proba(self.decoder.model_input(numeric, _filled(categorical)))
+        return self.bundle.predict_proba(self.bundle.to_model_input(feature_store.to_frame(numeric, categorical)))
+
+
+def _filled(categorical: Sequence[Sequence[str | None]]) -> list[list[str]]:
+    """Missing categories as the model was trained on them."""
+    missing = model.MISSING_CATEGORY
+    return [[missing if v is None else v for v in row] for row in categorical]
 
 
 def _checked_ensemble(bundle: Any) -> tree_eval.TreeEnsemble | None:
@@ -139,9 +141,7 @@ def _checked_ensemble(bundle: Any) -> tree_eval.TreeEnsemble | None:
     if reference_file.exists():
         reference = pl.read_parquet(reference_file).head(REFERENCE_CHECK_ROWS)
         numeric = reference.select(features.NUMERIC_FEATURES).to_numpy().astype(np.float64)
-        missing = model.MISSING_CATEGORY
-        categorical = [[missing if v is None else v for v in row]
-                       for row in reference.select(features.CATEGORICAL_FEATURES).rows()]
+        categorical = _filled(reference.select(features.CATEGORICAL_FEATURES).rows())
         expected = bundle.predict_proba(bundle.to_model_input(reference))
         if ensemble.predict_proba(numeric, categorical).tolist() != expected.tolist():
             log.error("model %s: the tree evaluator disagrees with CatBoost on its reference clients; "
