@@ -8,7 +8,8 @@ than the service on a 2-core machine). Two GET phases on /v1/clients/{id}/score:
   scheduled time, so a slow service cannot hide its queueing (no coordinated omission);
 - saturation (closed loop): every connection sends its next request as soon as the previous answer is in:
   maximum throughput, and latency = connections / throughput (Little's law).
-Then 10,000-id batches. Prints p50/p95/p99, throughput, errors and the load average.
+Then 10,000-id batches, one at a time, then several in flight (as several callers would send them).
+Prints p50/p95/p99, throughput, errors and the load average.
 """
 
 from __future__ import annotations
@@ -214,16 +215,21 @@ async def fixed_rate(
     return out
 
 
-async def batches(base: str, key: str, ids: list[int], rounds: int) -> tuple[float, int]:
+async def batches(base: str, key: str, ids: list[int], rounds: int, in_flight: int) -> tuple[float, int]:
+    """`rounds` batches of BATCH_SIZE ids, `in_flight` at a time (each caller sends its next batch when its
+    previous answer is in): clients per second and failed batches."""
     chunk = (ids * (BATCH_SIZE // len(ids) + 1))[:BATCH_SIZE]
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120) as client:
         await client.post("/v1/score/batch", json={"client_ids": chunk[:WARM_UP_IDS]})
+        statuses: list[int] = []
+
+        async def caller(share: int) -> None:
+            for _ in range(share):
+                statuses.append((await client.post("/v1/score/batch", json={"client_ids": chunk})).status_code)
+
         started = time.perf_counter()
-        errors = 0
-        for _ in range(rounds):
-            r = await client.post("/v1/score/batch", json={"client_ids": chunk})
-            errors += r.status_code != 200
-        return rounds * len(chunk) / (time.perf_counter() - started), errors
+        await asyncio.gather(*(caller(len(range(k, rounds, in_flight))) for k in range(in_flight)))
+        return rounds * len(chunk) / (time.perf_counter() - started), sum(s != 200 for s in statuses)
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -260,6 +266,8 @@ def scoring(
     connections: Annotated[int, typer.Option("--connections", "--concurrency", help="Keep-alive connections.")] = 32,
     saturation: Annotated[bool, typer.Option(help="Also run the closed-loop saturation phase.")] = True,
     batch_rounds: Annotated[int, typer.Option(help="10,000-client batches to send (0: skip).")] = 5,
+    batch_in_flight: Annotated[int, typer.Option(
+        help="Then again with this many batches in flight at once (several callers; 1: skip).")] = 2,
 ) -> None:
     """Start the scoring service under uvicorn and measure GET /v1/clients/{id}/score and batch throughput."""
     key, ids = with_database(prepare)
@@ -277,9 +285,9 @@ def scoring(
             closed = run(saturate(base, key, ids, seconds, connections))
             typer.echo(f"  saturation:      {closed.summary()}  {service.per(len(closed.latencies_ms))}  "
                        f"[{load_average()}]")
-        if batch_rounds:
+        for in_flight in sorted({1, batch_in_flight}) if batch_rounds else ():
             service.start()
-            batch_rate, batch_errors = run(batches(base, key, ids, batch_rounds))
-            typer.echo(f"POST /v1/score/batch ({BATCH_SIZE:,} ids): {batch_rate:,.0f} clients/s  "
-                       f"errors {batch_errors}  {service.per(batch_rounds * BATCH_SIZE + WARM_UP_IDS, 'client')}  "
-                       f"[{load_average()}]")
+            batch_rate, batch_errors = run(batches(base, key, ids, batch_rounds, in_flight))
+            typer.echo(f"POST /v1/score/batch ({BATCH_SIZE:,} ids, {in_flight} in flight): {batch_rate:,.0f} "
+                       f"clients/s  errors {batch_errors}  "
+                       f"{service.per(batch_rounds * BATCH_SIZE + WARM_UP_IDS, 'client')}  [{load_average()}]")

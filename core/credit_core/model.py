@@ -51,6 +51,9 @@ CARD_HTML_FILE = "model_card.html"
 RISK_BANDS: tuple[tuple[float, str], ...] = ((0.5, "low"), (1.0, "moderate"), (2.0, "high"))
 
 
+_DECISIONS = np.array(["granted", "refused"], dtype=object)
+
+
 class BundleError(RuntimeError):
     """A model bundle is missing, malformed or incompatible with this code."""
 
@@ -65,6 +68,15 @@ def risk_band(probability: float, threshold: float) -> str:
         if probability < factor * threshold:
             return band
     return "very high"
+
+
+_BAND_NAMES = np.array([band for _, band in RISK_BANDS] + ["very high"], dtype=object)
+
+
+def risk_bands(probabilities: np.ndarray, threshold: float) -> list[str]:
+    """risk_band of every probability at once (a batch): a band's index is the number of cut-offs at or below."""
+    cutoffs = np.array([factor * threshold for factor, _ in RISK_BANDS])
+    return _BAND_NAMES[np.searchsorted(cutoffs, probabilities, side="right")].tolist()
 
 
 @dataclass
@@ -148,6 +160,10 @@ class ModelBundle:
 
     def decide(self, probability: float) -> str:
         return "refused" if probability >= self.threshold else "granted"
+
+    def decisions(self, probabilities: np.ndarray) -> list[str]:
+        """decide() of every probability at once (a batch)."""
+        return _DECISIONS[(probabilities >= self.threshold).astype(np.intp)].tolist()
 
     def risk_band(self, probability: float) -> str:
         return risk_band(probability, self.threshold)

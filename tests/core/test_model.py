@@ -129,3 +129,9 @@ def test_decide_and_risk_bands(trained: tuple[training.TrainResult, pl.DataFrame
     assert [risk_band(p, 0.1) for p in (0.0, 0.049, 0.05, 0.099, 0.1, 0.199, 0.2, 1.0)] == [
         "low", "low", "moderate", "moderate", "high", "high", "very high", "very high"]
     assert bundle.risk_band(t) == "high"
+    # The batch forms give the same answers, edges included.
+    edges = np.array([0.0, 0.049, 0.05, np.nextafter(0.05, 0), 0.099, 0.1, np.nextafter(0.1, 1), 0.199, 0.2, 1.0])
+    assert model.risk_bands(edges, 0.1) == [risk_band(p, 0.1) for p in edges.tolist()]
+    around = np.array([np.nextafter(t, 0), t, np.nextafter(t, 1), 0.0, 1.0])
+    assert bundle.decisions(around) == [bundle.decide(p) for p in around.tolist()] == [
+        "granted", "refused", "refused", "granted", "refused"]

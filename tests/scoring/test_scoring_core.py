@@ -27,13 +27,13 @@ async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, m
         records = await feature_store.fetch(raw, list(range(FIRST_ID, FIRST_ID + 300)))
     expected = bundle.predict_proba(bundle.to_model_input(feature_store.decode(records))).tolist()
     assert scoring._runner(bundle).ensemble is not None
-    assert [r.probability for r in scoring.score_records(bundle, records)] == expected
+    assert scoring.score_records(bundle, records).probabilities == expected
 
     monkeypatch.setattr(scoring.tree_eval, "compile_model", lambda *args: None)
     declined = model.ModelBundle.load(row.path)
     assert scoring._runner(declined).ensemble is None
     for some in (records[:3], records):  # object-array Pool for a few rows, DataFrame above SMALL_BATCH
-        assert [r.probability for r in scoring.score_records(declined, some)] == expected[:len(some)]
+        assert scoring.score_records(declined, some).probabilities == expected[:len(some)]
 
 
 def test_the_evaluator_is_checked_against_catboost_on_the_reference_clients(

@@ -1,14 +1,21 @@
-"""The decision audit trail: one INSERT per batch, done before any response reports the decisions."""
+"""The decision audit trail: every decision is stored before any response reports it.
+
+A few rows go in one multi-row INSERT (one round trip). Big batches reserve their ids in one statement, then
+stream the rows with COPY in Postgres's binary format, encoded column by column with numpy (~0.1 µs a row,
+where asyncpg's per-value encoder costs ~2 µs).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
+import numpy as np
 
-from credit_scoring.scoring import ScoreResult
+from credit_scoring.scoring import DIGEST_SIZE, Scores
 
 _INSERT = """
 INSERT INTO decision (client_id, application_hash, model_version, probability, threshold, decision,
@@ -17,12 +24,18 @@ SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::flo
                      $7::text[], $8::text[], $9::text[])
 RETURNING id, created_at
 """
-
-
 _COLUMNS = ("id", "client_id", "application_hash", "model_version", "probability", "threshold", "decision",
             "feature_hash", "caller", "request_id", "created_at")
-_NEXT_IDS = "SELECT nextval(pg_get_serial_sequence('decision', 'id')) FROM generate_series(1, $1)"
+# The sequence is looked up once (MATERIALIZED), not per row: the lookup costs ~3 µs, nextval itself ~0.4 µs.
+_NEXT_IDS = """
+WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence('decision', 'id')::regclass AS seq)
+SELECT array_agg(nextval(q.seq)) FROM q, generate_series(1, $1)
+"""
 COPY_FROM_ROWS = 64  # above this, reserve ids then COPY: several times faster than INSERT ... RETURNING
+
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+_COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
+_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,52 +44,133 @@ class Stored:
     scored_at: datetime
 
 
-async def record(
-    conn: asyncpg.Connection, results: Sequence[ScoreResult], *, caller: str, request_id: str | None
-) -> list[Stored]:
-    """Insert one decision row per result (same order); returns their ids and timestamps."""
-    if not results:
-        return []
-    if len(results) >= COPY_FROM_ROWS:
-        return await _copy(conn, results, caller=caller, request_id=request_id)
-    n = len(results)
-    return await record_each(conn, results, [caller] * n, [request_id] * n)
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The decision rows of a Scores, in the same order (one statement: one timestamp)."""
+
+    decision_ids: list[int]
+    scored_at: datetime
+
+    def stored(self, i: int) -> Stored:
+        return Stored(self.decision_ids[i], self.scored_at)
+
+
+async def record(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None) -> Recorded:
+    """Insert one decision row per scored row; committed on return."""
+    n = len(scores)
+    if n >= COPY_FROM_ROWS:
+        return await _copy(conn, scores, caller=caller, request_id=request_id)
+    return await record_each(conn, scores, [caller] * n, [request_id] * n)
 
 
 async def record_each(
-    conn: asyncpg.Connection, results: Sequence[ScoreResult], callers: Sequence[str],
-    request_ids: Sequence[str | None],
-) -> list[Stored]:
+    conn: asyncpg.Connection, scores: Scores, callers: Sequence[str], request_ids: Sequence[str | None]
+) -> Recorded:
     """One multi-row INSERT (one round trip, committed on return) with a caller and request id per row."""
-    if not results:
-        return []
+    if not len(scores):
+        return Recorded([], datetime.now(UTC))
     rows = await conn.fetch(
-        _INSERT,
-        [r.client_id if r.application_hash is None else None for r in results],
-        [r.application_hash for r in results],
-        [r.model_version for r in results],
-        [r.probability for r in results],
-        [r.threshold for r in results],
-        [r.decision for r in results],
-        [r.feature_hash for r in results],
-        list(callers),
-        list(request_ids),
+        _INSERT, _audited_client_ids(scores), scores.application_hashes, [scores.model_version] * len(scores),
+        scores.probabilities, [scores.threshold] * len(scores), scores.decisions,
+        scores.feature_hashes(), list(callers), list(request_ids),
     )
-    return [Stored(row["id"], row["created_at"]) for row in rows]
+    return Recorded([row["id"] for row in rows], rows[0]["created_at"])
 
 
-async def _copy(
-    conn: asyncpg.Connection, results: Sequence[ScoreResult], *, caller: str, request_id: str | None
-) -> list[Stored]:
-    ids = [row[0] for row in await conn.fetch(_NEXT_IDS, len(results))]
+def _audited_client_ids(scores: Scores) -> list[int | None]:
+    """A new application is audited by its hash, not by the client id it may carry."""
+    return [c if a is None else None for c, a in zip(scores.client_ids, scores.application_hashes, strict=True)]
+
+
+async def _copy(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None) -> Recorded:
+    ids = await conn.fetchval(_NEXT_IDS, len(scores))
     now = datetime.now(UTC)
-    records = [
-        (decision_id, r.client_id if r.application_hash is None else None, r.application_hash, r.model_version,
-         r.probability, r.threshold, r.decision, r.feature_hash, caller, request_id, now)
-        for decision_id, r in zip(ids, results, strict=True)
-    ]
-    await conn.copy_records_to_table("decision", records=records, columns=_COLUMNS)
-    return [Stored(decision_id, now) for decision_id in ids]
+    data = copy_data(scores, ids, caller, request_id, now)
+    if data is not None:
+        await conn.copy_to_table("decision", source=_once(data), columns=_COLUMNS, format="binary")
+    else:
+        await conn.copy_records_to_table("decision", records=_records(scores, ids, caller, request_id, now),
+                                         columns=_COLUMNS)
+    return Recorded(ids, now)
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data  # asyncpg reads bytes as a file name: hand them over as an async iterable
+
+
+def _records(scores: Scores, ids: list[int], caller: str, request_id: str | None, now: datetime
+             ) -> list[tuple[object, ...]]:
+    return [(decision_id, client_id, app_hash, scores.model_version, p, scores.threshold, decision, f_hash, caller,
+             request_id, now)
+            for decision_id, client_id, app_hash, p, decision, f_hash in zip(
+                ids, _audited_client_ids(scores), scores.application_hashes, scores.probabilities, scores.decisions,
+                scores.feature_hashes(), strict=True)]
+
+
+def copy_data(scores: Scores, ids: list[int], caller: str, request_id: str | None, now: datetime) -> bytes | None:
+    """The rows in COPY's binary format (columns as in _COLUMNS), or None when they have no common layout: a
+    text column whose values differ in length or are not ASCII, a column null on some rows only. (Never the
+    case for a batch of known clients or of applications: decisions and hashes have fixed lengths.)"""
+    try:
+        columns: list[np.ndarray | np.generic | None] = [
+            np.asarray(ids, dtype=">i8"),
+            _nullable(_audited_client_ids(scores), lambda v: np.asarray(v, dtype=">i8")),
+            _nullable(scores.application_hashes, _fixed_width),
+            _fixed_width([scores.model_version]),
+            np.asarray(scores.probabilities, dtype=">f8"),
+            np.array(scores.threshold, dtype=">f8"),
+            _fixed_width(scores.decisions),
+            _hex(scores.feature_digests),
+            _fixed_width([caller]),
+            None if request_id is None else _fixed_width([request_id]),
+            np.array((now - _POSTGRES_EPOCH) // timedelta(microseconds=1), dtype=">i8"),  # timestamptz: µs
+        ]
+    except _NoCommonLayout:
+        return None
+    fields: list[tuple[str, np.dtype]] = [("count", np.dtype(">i2"))]
+    for k, column in enumerate(columns):
+        fields.append((f"len{k}", np.dtype(">i4")))
+        if column is not None:
+            fields.append((f"value{k}", column.dtype))
+    rows = np.empty(len(scores), dtype=fields)
+    rows["count"] = len(columns)
+    for k, column in enumerate(columns):
+        rows[f"len{k}"] = -1 if column is None else column.dtype.itemsize
+        if column is not None:
+            rows[f"value{k}"] = column  # a one-value column is the same on every row
+    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
+
+
+class _NoCommonLayout(Exception):
+    pass
+
+
+def _nullable(values: list[Any], convert: Callable[[list[Any]], np.ndarray]) -> np.ndarray | None:
+    nulls = sum(v is None for v in values)
+    if nulls == len(values):
+        return None
+    if nulls:
+        raise _NoCommonLayout
+    return convert(values)
+
+
+_HEX_PAIRS = np.array([f"{byte:02x}" for byte in range(256)], dtype="S2")
+
+
+def _hex(digests: bytes) -> np.ndarray:
+    """sha256 digests (end to end) as fixed-width lowercase hex, like hashlib's hexdigest()."""
+    return _HEX_PAIRS[np.frombuffer(digests, dtype=np.uint8)].view(f"S{2 * DIGEST_SIZE}")
+
+
+def _fixed_width(values: list[str]) -> np.ndarray:
+    """ASCII text as fixed-width bytes, if every value has the same (non-zero) length."""
+    try:
+        encoded = np.asarray(values, dtype=np.bytes_)
+    except UnicodeEncodeError:
+        raise _NoCommonLayout from None
+    if np.any(np.strings.str_len(encoded) != encoded.dtype.itemsize):  # shorter values were NUL-padded
+        raise _NoCommonLayout
+    return encoded.reshape(()) if len(values) == 1 else encoded
 
 
 _RECENT = """

@@ -124,19 +124,15 @@ class ScoreBatcher:
         for item in batch:
             if item.client_id in by_id:
                 groups.setdefault(id(item.bundle), []).append(item)
-        found: list[_Pending] = []
-        results: list[scoring.ScoreResult] = []
         for group in groups.values():
-            results.extend(scoring.score_records(group[0].bundle, [by_id[item.client_id] for item in group]))
-            found.extend(group)
-        stored: list[audit.Stored] = []
-        if found:
-            stored = await self._on_connection(
-                lambda conn: audit.record_each(conn, results, [i.caller for i in found], [i.request_id for i in found]),
+            scores = scoring.score_records(group[0].bundle, [by_id[item.client_id] for item in group])
+            recorded = await self._on_connection(
+                lambda conn, s=scores, g=group: audit.record_each(conn, s, [i.caller for i in g],
+                                                                  [i.request_id for i in g]),
                 retry=False)
-        for item, result, row in zip(found, results, stored, strict=True):
-            if not item.future.done():
-                item.future.set_result((result, row))
+            for k, item in enumerate(group):
+                if not item.future.done():
+                    item.future.set_result((scores.result(k), recorded.stored(k)))
         for item in batch:
             if not item.future.done():  # unknown client
                 item.future.set_result(None)

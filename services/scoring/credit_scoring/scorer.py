@@ -3,13 +3,16 @@
 Big batches go by chunks, pipelined over the pool's connections: while chunk k is being scored (in a
 thread), chunk k+1's features are being read and chunk k-1's decisions written (COPY), so the database
 and the model work at the same time. The call returns only once every decision is stored.
+Results stay column by column (scoring.Scores, audit.Recorded) until the response is built.
 (One-client requests go through credit_scoring.batcher instead.)
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -17,17 +20,39 @@ import asyncpg
 from credit_core import feature_store
 from credit_core.service.database import connection, with_retry
 from credit_scoring import audit, scoring
-from credit_scoring.scoring import ScoreResult
+from credit_scoring.scoring import ScoreResult, Scores
 
 Scored = tuple[ScoreResult, audit.Stored]
 
 
-async def _store(pool: asyncpg.Pool, results: list[ScoreResult], caller: str, request_id: str | None
-                 ) -> list[audit.Stored]:
-    if not results:
-        return []
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Audited scores of one chunk of a batch: `found[i]` tells whether input i was scored (rows of `scores`
+    follow the found inputs in order)."""
+
+    client_ids: Sequence[int | None]
+    found: list[bool]
+    scores: Scores
+    recorded: audit.Recorded
+
+
+def items(chunks: Sequence[Chunk]) -> Iterator[Scored | None]:
+    """One (result, stored) per input position, None for an unknown client."""
+    for chunk in chunks:
+        row = 0
+        for found in chunk.found:
+            if found:
+                yield chunk.scores.result(row), chunk.recorded.stored(row)
+                row += 1
+            else:
+                yield None
+
+
+async def _store(pool: asyncpg.Pool, scores: Scores, caller: str, request_id: str | None) -> audit.Recorded:
+    if not len(scores):
+        return audit.Recorded([], datetime.now(UTC))
     async with connection(pool) as conn:  # a write: never retried
-        return await audit.record(conn, results, caller=caller, request_id=request_id)
+        return await audit.record(conn, scores, caller=caller, request_id=request_id)
 
 
 async def _settle(tasks: list[asyncio.Task[Any]]) -> list[Any]:
@@ -42,51 +67,48 @@ async def _settle(tasks: list[asyncio.Task[Any]]) -> list[Any]:
 async def score_clients(
     pool: asyncpg.Pool, bundle: Any, client_ids: Sequence[int], *, caller: str, request_id: str | None,
     chunk_size: int,
-) -> list[Scored | None]:
-    """Per input position (duplicates scored and audited once each); None for unknown clients."""
-    chunks = [client_ids[start:start + chunk_size] for start in range(0, len(client_ids), chunk_size)]
+) -> list[Chunk]:
+    """Chunks covering the input in order (duplicates scored and audited once each; unknown ids not found)."""
+    id_chunks = [client_ids[start:start + chunk_size] for start in range(0, len(client_ids), chunk_size)]
 
     async def fetch(chunk: Sequence[int]) -> list[asyncpg.Record]:
         unique = list(set(chunk))
         return await with_retry(pool, lambda conn: feature_store.fetch(conn, unique))
 
-    reads = [asyncio.create_task(fetch(chunks[0]))] if chunks else []
-    writes: list[asyncio.Task[list[audit.Stored]]] = []
-    scored_chunks: list[tuple[Sequence[int], dict[int, asyncpg.Record], list[ScoreResult]]] = []
+    reads = [asyncio.create_task(fetch(id_chunks[0]))] if id_chunks else []
+    writes: list[asyncio.Task[audit.Recorded]] = []
+    scored: list[tuple[Sequence[int], list[bool], Scores]] = []
     try:
-        for k, chunk in enumerate(chunks):
+        for k, chunk in enumerate(id_chunks):
             records = await reads[k]
-            if k + 1 < len(chunks):
-                reads.append(asyncio.create_task(fetch(chunks[k + 1])))
+            if k + 1 < len(id_chunks):
+                reads.append(asyncio.create_task(fetch(id_chunks[k + 1])))
             by_id = {r["sk_id_curr"]: r for r in records}
+            found = [c in by_id for c in chunk]
             present = [by_id[c] for c in chunk if c in by_id]
-            results = await asyncio.to_thread(scoring.score_records, bundle, present) if present else []
-            writes.append(asyncio.create_task(_store(pool, results, caller, request_id)))
-            scored_chunks.append((chunk, by_id, results))
+            scores = await asyncio.to_thread(scoring.score_records, bundle, present)
+            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id)))
+            scored.append((chunk, found, scores))
     finally:
-        settled = await _settle([*writes, *reads[len(scored_chunks):]])
-    out: list[Scored | None] = []
-    for (chunk, by_id, results), stored in zip(scored_chunks, settled, strict=False):
-        pairs = iter(zip(results, stored, strict=True))
-        out.extend(next(pairs) if c in by_id else None for c in chunk)
-    return out
+        recorded = await _settle([*writes, *reads[len(scored):]])
+    return [Chunk(chunk, found, scores, rec) for (chunk, found, scores), rec in zip(scored, recorded, strict=False)]
 
 
 async def score_applications(
     pool: asyncpg.Pool, bundle: Any, applications: Sequence[tuple[dict[str, Any], dict[str, Any] | None]],
     *, caller: str, request_id: str | None, chunk_size: int,
-) -> list[Scored]:
+) -> list[Chunk]:
     """New applications, by chunks through the one feature pipeline; each chunk's write overlaps the next one's
-    features."""
-    writes: list[asyncio.Task[list[audit.Stored]]] = []
-    all_results: list[list[ScoreResult]] = []
+    features. Every input is scored (found)."""
+    writes: list[asyncio.Task[audit.Recorded]] = []
+    scored: list[Scores] = []
     try:
         for start in range(0, len(applications), chunk_size):
             chunk = applications[start:start + chunk_size]
-            results = await asyncio.to_thread(scoring.score_applications, bundle, chunk)
-            all_results.append(results)
-            writes.append(asyncio.create_task(_store(pool, results, caller, request_id)))
+            scores = await asyncio.to_thread(scoring.score_applications, bundle, chunk)
+            scored.append(scores)
+            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id)))
     finally:
-        stored_chunks = await _settle(writes)
-    return [pair for results, stored in zip(all_results, stored_chunks, strict=True)
-            for pair in zip(results, stored, strict=True)]
+        recorded = await _settle(writes)
+    return [Chunk(scores.client_ids, [True] * len(scores), scores, rec)
+            for scores, rec in zip(scored, recorded, strict=True)]

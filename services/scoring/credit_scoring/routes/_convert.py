@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from starlette.responses import Response
 
 from credit_scoring.schemas import ScoreOut
-from credit_scoring.scorer import Scored
+from credit_scoring.scorer import Chunk, Scored
 
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
@@ -42,6 +43,26 @@ def score_dict(scored: Scored) -> dict[str, Any]:
         "model_version": result.model_version, "decision_id": stored.decision_id, "scored_at": stored.scored_at,
         "application_hash": result.application_hash,
     }
+
+
+def batch_items(chunks: Sequence[Chunk], not_found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `items` of a batch answer (BatchOut), built column by column: per-item helpers (score_dict) cost
+    several times more for 10,000 items."""
+    items: list[dict[str, Any]] = []
+    for chunk in chunks:
+        s, recorded = chunk.scores, chunk.recorded
+        t, version, at = s.threshold, s.model_version, recorded.scored_at
+        results = iter([
+            {"client_id": c, "probability_default": p, "decision": d, "threshold": t, "margin": p - t,
+             "risk_band": band, "model_version": version, "decision_id": i, "scored_at": at, "application_hash": a}
+            for c, p, d, band, i, a in zip(s.client_ids, s.probabilities, s.decisions, s.risk_bands,
+                                           recorded.decision_ids, s.application_hashes, strict=True)])
+        start = len(items)
+        items.extend(
+            {"index": start + k, "client_id": client_id, "result": next(results), "error": None} if found
+            else {"index": start + k, "client_id": client_id, "result": None, "error": not_found}
+            for k, (client_id, found) in enumerate(zip(chunk.client_ids, chunk.found, strict=True)))
+    return items
 
 
 def json_response(content: dict[str, Any]) -> Response:

@@ -41,14 +41,15 @@ async def predict(
     apps = [(i, x) for i, x in enumerate(request.instances) if isinstance(x, Application)]
     predictions: list[KServePrediction | None] = [None] * len(request.instances)
     if ids:
-        results = await scorer.score_clients(pool, bundle, [x for _, x in ids], caller=caller, request_id=rid,
-                                             chunk_size=settings.batch_chunk_size)
-        for (i, client_id), scored in zip(ids, results, strict=True):
+        chunks = await scorer.score_clients(pool, bundle, [x for _, x in ids], caller=caller, request_id=rid,
+                                            chunk_size=settings.batch_chunk_size)
+        for (i, client_id), scored in zip(ids, scorer.items(chunks), strict=True):
             predictions[i] = _prediction(scored) if scored else KServePrediction(client_id=client_id, error=NOT_FOUND)
     if apps:
-        scored_apps = await scorer.score_applications(pool, bundle, [a.raw() for _, a in apps], caller=caller,
-                                                      request_id=rid, chunk_size=settings.application_chunk_size)
-        for (i, _), scored in zip(apps, scored_apps, strict=True):
+        app_chunks = await scorer.score_applications(pool, bundle, [a.raw() for _, a in apps], caller=caller,
+                                                     request_id=rid, chunk_size=settings.application_chunk_size)
+        for (i, _), scored in zip(apps, scorer.items(app_chunks), strict=True):
+            assert scored is not None  # every application is scored
             predictions[i] = _prediction(scored)
     return KServeResponse(model_name=MODEL_NAME, model_version=str(bundle.version),
                           predictions=[p for p in predictions if p is not None])

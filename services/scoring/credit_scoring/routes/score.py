@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -12,7 +10,7 @@ from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError
 from credit_scoring import scorer
 from credit_scoring.deps import BundleDep, CallerDep, PoolDep, RequestIdDep, SettingsDep, get_bundle
-from credit_scoring.routes._convert import json_response, problem_docs, score_dict, score_out
+from credit_scoring.routes._convert import batch_items, json_response, problem_docs, score_dict, score_out
 from credit_scoring.routes._lean import LeanRoute, path_parameter
 from credit_scoring.schemas import MAX_ID, Application, BatchOut, BatchRequest, ItemError, ScoreOut
 
@@ -54,9 +52,11 @@ async def score_application(
     settings: SettingsDep,
 ) -> ScoreOut:
     """Score a new application (raw Home Credit fields, optional history); audited with its sha256."""
-    scored = await scorer.score_applications(pool, bundle, [application.raw()], caller=caller, request_id=rid,
+    chunks = await scorer.score_applications(pool, bundle, [application.raw()], caller=caller, request_id=rid,
                                              chunk_size=settings.application_chunk_size)
-    return score_out(scored[0])
+    scored = next(scorer.items(chunks))
+    assert scored is not None  # an application is always scored
+    return score_out(scored)
 
 
 @router.post("/score/batch", response_model=BatchOut, responses=problem_docs(401, 413, 422, 503))
@@ -69,21 +69,15 @@ async def score_batch(
     if (batch.client_ids is None) == (batch.applications is None):
         raise ProblemError(422, "invalid request", "Send exactly one of client_ids or applications.",
                            errors=[{"field": "body", "message": "exactly one of client_ids, applications"}])
-    items: list[dict[str, Any]] = []
     if batch.client_ids is not None:
-        results = await scorer.score_clients(pool, bundle, batch.client_ids, caller=caller, request_id=rid,
-                                             chunk_size=settings.batch_chunk_size)
-        not_found = NOT_FOUND.model_dump()
-        for i, (client_id, scored) in enumerate(zip(batch.client_ids, results, strict=True)):
-            items.append({"index": i, "client_id": client_id, "result": score_dict(scored), "error": None}
-                         if scored else {"index": i, "client_id": client_id, "result": None, "error": not_found})
+        chunks = await scorer.score_clients(pool, bundle, batch.client_ids, caller=caller, request_id=rid,
+                                            chunk_size=settings.batch_chunk_size)
     else:
         assert batch.applications is not None
-        scored_apps = await scorer.score_applications(
+        chunks = await scorer.score_applications(
             pool, bundle, [a.raw() for a in batch.applications], caller=caller, request_id=rid,
             chunk_size=settings.application_chunk_size)
-        items = [{"index": i, "client_id": s[0].client_id, "result": score_dict(s), "error": None}
-                 for i, s in enumerate(scored_apps)]
+    items = batch_items(chunks, NOT_FOUND.model_dump())
     failed = sum(1 for item in items if item["error"] is not None)
     # Built as plain JSON (documented by BatchOut): 10,000 pydantic items would cost more than the scoring.
     return json_response({"model_version": str(bundle.version), "count": len(items), "failed": failed,
