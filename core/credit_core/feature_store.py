@@ -2,34 +2,57 @@
 
 Row layout (see orm.ClientFeature): `numeric` is the float64 little-endian vector of the catalogue's
 numeric features (NaN = missing), `categorical` the catalogue's categorical values, both in catalogue
-order. The feature-set version stored on every row guards that layout.
+order. Two columns are derived from those when the row is written, for scoring: `category_hashes`, the int32
+little-endian CatBoost hashes of the categories (credit_core.category_hash), and `feature_hash`, the row's
+sha256 digest (row_digest), which every audited decision records. The feature-set version stored on every row
+guards that layout.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import asyncpg
 import numpy as np
+import orjson
 import polars as pl
 
 from credit_core import features
+from credit_core.category_hash import CategoryHasher
 
-COLUMNS = ("sk_id_curr", "feature_set_version", "numeric", "categorical", "target")
+COLUMNS = ("sk_id_curr", "feature_set_version", "numeric", "categorical", "category_hashes", "feature_hash",
+           "target")
+DIGEST_SIZE = hashlib.sha256().digest_size
+_hasher = CategoryHasher()
+
+
+def row_digest(numeric: bytes, categorical: Sequence[str | None]) -> bytes:
+    """sha256 of one encoded row: the numeric vector's bytes, then the categories as a JSON array (null =
+    missing). It proves which features a decision was made on."""
+    return hashlib.sha256(numeric + orjson.dumps(categorical)).digest()
+
+
+def category_hashes(categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
+    """(rows, categorical features) int32 hashes of rows of categories in catalogue order."""
+    return _hasher.hash_rows(categorical, len(features.CATEGORICAL_FEATURES))
 
 
 def encode(frame: pl.DataFrame, target: pl.Series | None = None) -> Iterator[tuple[Any, ...]]:
-    """Records for `client_feature` from a frame holding SK_ID_CURR and the catalogue's features."""
+    """Records for `client_feature` (COLUMNS) from a frame holding SK_ID_CURR and the catalogue's features."""
     ids = frame["SK_ID_CURR"].to_list()
     numeric = np.ascontiguousarray(
         frame.select(features.NUMERIC_FEATURES).to_numpy().astype("<f8", copy=False), dtype="<f8"
     )
-    categorical = frame.select(features.CATEGORICAL_FEATURES).rows()
+    categorical = [list(row) for row in frame.select(features.CATEGORICAL_FEATURES).rows()]
+    hashes = category_hashes(categorical)
     targets = target.to_list() if target is not None else [None] * len(ids)
     version = features.FEATURE_SET_VERSION
     for i, client_id in enumerate(ids):
-        yield client_id, version, numeric[i].tobytes(), list(categorical[i]), targets[i]
+        vector = numeric[i].tobytes()
+        yield (client_id, version, vector, categorical[i], hashes[i].tobytes(), row_digest(vector, categorical[i]),
+               targets[i])
 
 
 def decode(records: Sequence[Any]) -> pl.DataFrame:
@@ -69,6 +92,20 @@ async def replace_all(conn: asyncpg.Connection, records: Iterable[tuple[Any, ...
     await conn.execute("TRUNCATE client_feature")
     status = await conn.copy_records_to_table("client_feature", records=records, columns=COLUMNS)
     return int(status.split()[-1])
+
+
+async def fetch_for_scoring(conn: asyncpg.Connection, client_ids: Sequence[int], *, categories: bool
+                            ) -> list[asyncpg.Record]:
+    """What scoring reads (sk_id_curr, numeric, category_hashes, feature_hash; `categorical` too if asked: a
+    model scored through CatBoost itself needs the strings). Current feature set only; unknown ids are absent."""
+    return await conn.fetch(
+        _SCORING_READ_WITH_CATEGORIES if categories else _SCORING_READ, list(client_ids), features.FEATURE_SET_VERSION
+    )
+
+
+_SCORING_READ = ("SELECT sk_id_curr, numeric, category_hashes, feature_hash FROM client_feature "
+                 "WHERE sk_id_curr = ANY($1::bigint[]) AND feature_set_version = $2")
+_SCORING_READ_WITH_CATEGORIES = _SCORING_READ.replace("feature_hash FROM", "feature_hash, categorical FROM")
 
 
 async def fetch(conn: asyncpg.Connection, client_ids: Sequence[int]) -> list[asyncpg.Record]:

@@ -60,7 +60,8 @@ class ClientFeature(Base):
 
     Storage is compact for fast reads by the scoring service: `numeric` is the float64 little-endian vector
     of the catalogue's numeric features (NaN = missing) and `categorical` the catalogue's categorical
-    features, both in catalogue order (see credit_core.feature_store).
+    features, both in catalogue order; `category_hashes` and `feature_hash` are derived from them when the
+    row is written (see credit_core.feature_store).
     """
 
     __tablename__ = "client_feature"
@@ -71,6 +72,8 @@ class ClientFeature(Base):
     feature_set_version: Mapped[str] = mapped_column(sa.Text)
     numeric: Mapped[bytes] = mapped_column(sa.LargeBinary)
     categorical: Mapped[list[str | None]] = mapped_column(pg.ARRAY(sa.Text))
+    category_hashes: Mapped[bytes] = mapped_column(sa.LargeBinary)  # derived from categorical (migration 0005)
+    feature_hash: Mapped[bytes] = mapped_column(sa.LargeBinary)  # sha256 of numeric + categorical
     target: Mapped[int | None] = mapped_column(sa.SmallInteger)
     computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
 

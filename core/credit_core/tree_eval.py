@@ -3,12 +3,12 @@
 Building a CatBoost Pool costs ~0.2 ms plus ~30 µs a row (object arrays), so a one-client score spent ~0.5 ms
 of CPU in CatBoost's Python/C++ glue for ~10 µs of arithmetic, and numpy formulations of the trees cost ~10 µs
 a client in a batch. Here the trees are a few arrays walked by one numba kernel (compiled once, cached on
-disk; it releases the GIL), reading the stored feature encoding directly (float64 numeric matrix + categorical
-strings, see credit_core.feature_store), with CatBoost's own rules:
+disk; it releases the GIL), reading the stored feature encoding directly (float64 numeric matrix + the int32
+hashes of the categories, see credit_core.feature_store and credit_core.category_hash), with CatBoost's own
+rules:
 - a float split is `float32(value) > border` (CatBoost compares in float32); a NaN goes to the side its
   feature's `nan_value_treatment` says (AsTrue: right, otherwise left, as `NaN > border` is False);
-- a one-hot split is `hash(category) == value`, with CatBoost's own category hash (computed by CatBoost once
-  per distinct string, then cached);
+- a one-hot split is `hash(category) == value`, with CatBoost's own category hash;
 - split k of a tree sets bit k of the leaf index (trees shorter than the model's depth are padded with a
   split that is never true);
 - leaf values are summed tree after tree in float64 (the order CatBoost adds them in), then scale and bias;
@@ -24,19 +24,16 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
 import numba
 import numpy as np
-from catboost import CatBoost, Pool
+from catboost import CatBoost
 
 SUPPORTED_SPLITS = frozenset({"FloatFeature", "OneHotFeature"})
-MAX_CACHED_CATEGORIES = 100_000
 
 
 @numba.njit(nogil=True, cache=True)
@@ -57,25 +54,22 @@ def _evaluate(values, column, border, leaf_values, scale, bias, raw, probability
 
 @dataclass
 class TreeEnsemble:
-    """Oblivious trees over `numeric_names` (float64 columns) and `categorical_names` (strings).
+    """Oblivious trees over `numeric_names` (float64 columns) and `categorical_names` (hashed categories).
 
     Every split (tree t, level d) is `values[split_column[t, d]] > split_border[t, d]` over one float32 row per
-    client: the numeric features, then one 0/1 indicator per one-hot test (`indicator_column`, a position in
-    `onehot_columns`, equals `indicator_value`). A level a short tree lacks compares with +inf: never true."""
+    client: the numeric features, then one 0/1 indicator per one-hot test (categorical column
+    `indicator_column` has hash `indicator_value`). A level a short tree lacks compares with +inf: never true."""
 
     numeric_names: list[str]
     categorical_names: list[str]
     split_column: np.ndarray  # (trees, depth) int64
     split_border: np.ndarray  # (trees, depth) float32
     nan_is_right: np.ndarray  # per numeric column: True when NaN goes right (AsTrue)
-    onehot_columns: list[int]  # the categorical columns some one-hot split reads
-    indicator_column: np.ndarray  # per one-hot test: its position in onehot_columns
-    indicator_value: np.ndarray  # per one-hot test: the int64 category hash it looks for
+    indicator_column: np.ndarray  # per one-hot test: the categorical column it reads
+    indicator_value: np.ndarray  # per one-hot test: the category hash it looks for
     leaf_values: np.ndarray  # (trees, 2**depth) float64
     scale: float
     bias: float
-    missing_category: str | None = None  # what a missing (None) category was trained as
-    _hashes: dict[str | None, int] = field(default_factory=dict, repr=False)
     _nan_right_columns: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,24 +84,23 @@ class TreeEnsemble:
         """The category hashes the one-hot splits test."""
         return self.indicator_value
 
-    def raw_scores(self, numeric: np.ndarray, categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
-        """Log-odds per row. `numeric`: (rows, len(numeric_names)) float64, NaN = missing; `categorical`: rows of
-        strings in `categorical_names` order (None = missing, when the ensemble knows `missing_category`)."""
-        return self._evaluate(numeric, categorical)[0]
+    def raw_scores(self, numeric: np.ndarray, category_hashes: np.ndarray) -> np.ndarray:
+        """Log-odds per row. `numeric`: (rows, len(numeric_names)) float64, NaN = missing; `category_hashes`:
+        (rows, len(categorical_names)) CatBoost hashes (credit_core.category_hash)."""
+        return self._evaluate(numeric, category_hashes)[0]
 
-    def predict_proba(self, numeric: np.ndarray, categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
-        """P(class 1) per row."""
-        return self._evaluate(numeric, categorical)[1]
+    def predict_proba(self, numeric: np.ndarray, category_hashes: np.ndarray) -> np.ndarray:
+        """P(class 1) per row (arguments as raw_scores)."""
+        return self._evaluate(numeric, category_hashes)[1]
 
-    def _evaluate(self, numeric: np.ndarray, categorical: Sequence[Sequence[str | None]]
-                  ) -> tuple[np.ndarray, np.ndarray]:
+    def _evaluate(self, numeric: np.ndarray, category_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rows = len(numeric)
         raw, probability = np.empty(rows), np.empty(rows)
-        _evaluate(self._split_values(numeric, categorical), self.split_column, self.split_border,
+        _evaluate(self._split_values(numeric, category_hashes), self.split_column, self.split_border,
                   self.leaf_values, self.scale, self.bias, raw, probability)
         return raw, probability
 
-    def _split_values(self, numeric: np.ndarray, categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
+    def _split_values(self, numeric: np.ndarray, category_hashes: np.ndarray) -> np.ndarray:
         """(rows, numeric columns + one-hot tests) float32: what the splits compare with their borders."""
         n_numeric = len(self.numeric_names)
         values = np.empty((len(numeric), n_numeric + len(self.indicator_value)), dtype=np.float32)
@@ -116,48 +109,13 @@ class TreeEnsemble:
             block = values[:, self._nan_right_columns]
             values[:, self._nan_right_columns] = np.where(np.isnan(block), np.inf, block)
         if len(self.indicator_value):
-            hashes = self._category_hashes(categorical)
-            values[:, n_numeric:] = hashes[:, self.indicator_column] == self.indicator_value
+            values[:, n_numeric:] = category_hashes[:, self.indicator_column] == self.indicator_value
         return values
 
-    def _category_hashes(self, categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
-        """(rows, len(onehot_columns)) int64 hashes of the categories the one-hot splits read."""
-        width = len(self.onehot_columns)
-        pick = operator.itemgetter(*self.onehot_columns)
-        picked = list(chain.from_iterable(map(pick, categorical))) if width > 1 else list(map(pick, categorical))
-        lookup = self._hashes.__getitem__
-        try:
-            flat = np.fromiter(map(lookup, picked), dtype=np.int64, count=len(picked))
-        except KeyError:  # a category not hashed yet: hash every new one at once, then look up again
-            self._learn(set(picked) - self._hashes.keys())
-            flat = np.fromiter(map(lookup, picked), dtype=np.int64, count=len(picked))
-        return flat.reshape(len(categorical), width)
 
-    def _learn(self, new: set[str | None]) -> None:
-        if len(self._hashes) > MAX_CACHED_CATEGORIES:  # category vocabularies are small; never grow unbounded
-            self._hashes.clear()
-        if None in new:
-            if self.missing_category is None:
-                raise ValueError("a category is missing and the ensemble was not told how the model saw those")
-            self._hashes[None] = category_hashes([self.missing_category])[self.missing_category]
-            new.discard(None)
-        self._hashes.update(category_hashes(sorted(new - self._hashes.keys())))
-
-
-def category_hashes(values: Sequence[str]) -> dict[str, int]:
-    """CatBoost's hash of each string as its model files store one-hot split values: the low 32 bits (signed)
-    of CityHash64, which CatBoost also uses for group ids, so it hands it out through Pool.get_group_id_hash."""
-    if not values:
-        return {}
-    hashed = Pool(np.zeros((len(values), 1)), group_id=list(values)).get_group_id_hash()
-    return {text: int(np.uint64(h) & np.uint64(0xFFFFFFFF)) - (1 << 32) * bool(int(h) & 0x80000000)
-            for text, h in zip(values, hashed, strict=True)}
-
-
-def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_names: Sequence[str],
-                  missing_category: str | None = None) -> TreeEnsemble | None:
-    """The model as a TreeEnsemble reading columns by name, or None if it uses what this module does not know.
-    `missing_category`: the placeholder a missing category was trained as (lets rows carry None)."""
+def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_names: Sequence[str]
+                  ) -> TreeEnsemble | None:
+    """The model as a TreeEnsemble reading columns by name, or None if it uses what this module does not know."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.json"
         model.save_model(str(path), format="json")
@@ -185,10 +143,7 @@ def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_nam
     if any(s["split_type"] not in SUPPORTED_SPLITS for t in trees for s in t["splits"]) or any(
             len(t["leaf_values"]) != 2 ** len(t["splits"]) for t in trees):
         return None
-    onehot_columns = sorted({cat_col[s["cat_feature_index"]] for t in trees for s in t["splits"]
-                             if s["split_type"] == "OneHotFeature"})
-    onehot_position = {column: k for k, column in enumerate(onehot_columns)}
-    indicators: dict[tuple[int, int], int] = {}  # (position in onehot_columns, hash) -> indicator
+    indicators: dict[tuple[int, int], int] = {}  # (categorical column, hash) -> indicator
     # CatBoost may stop a tree short of the model's depth: its missing levels compare with +inf (never true,
     # bit 0) and its leaves are padded with zeros that its leaf indexes then never reach.
     depth = max(len(t["splits"]) for t in trees)
@@ -200,14 +155,14 @@ def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_nam
             if s["split_type"] == "FloatFeature":
                 column[t, d], border[t, d] = float_col[s["float_feature_index"]], s["border"]
             else:
-                key = (onehot_position[cat_col[s["cat_feature_index"]]], s["value"])
+                key = (cat_col[s["cat_feature_index"]], s["value"])
                 column[t, d] = len(numeric_names) + indicators.setdefault(key, len(indicators))
                 border[t, d] = 0.5
         leaf_values[t, :len(tree["leaf_values"])] = tree["leaf_values"]
     return TreeEnsemble(
         numeric_names=list(numeric_names), categorical_names=list(categorical_names), split_column=column,
-        split_border=border, nan_is_right=nan_is_right, onehot_columns=onehot_columns,
-        indicator_column=np.array([position for position, _ in indicators], dtype=np.intp),
+        split_border=border, nan_is_right=nan_is_right,
+        indicator_column=np.array([column for column, _ in indicators], dtype=np.intp),
         indicator_value=np.array([value for _, value in indicators], dtype=np.int64),
-        leaf_values=leaf_values, scale=float(scale), bias=float(biases[0]), missing_category=missing_category,
+        leaf_values=leaf_values, scale=float(scale), bias=float(biases[0]),
     )

@@ -8,6 +8,7 @@ import pytest
 from catboost import CatBoostClassifier, Pool
 
 from credit_core import tree_eval
+from credit_core.category_hash import CategoryHasher, catboost_hashes
 
 NUMERIC = ["income", "age", "ratio"]
 CATEGORICAL = ["contract", "gender"]
@@ -51,9 +52,10 @@ def test_predictions_are_catboosts_bit_for_bit(nan_mode: str, depth: int) -> Non
     expected_raw = model.predict(Pool(_frame(numeric, categorical, columns), cat_features=CATEGORICAL),
                                  prediction_type="RawFormulaVal")
     expected = model.predict_proba(Pool(_frame(numeric, categorical, columns), cat_features=CATEGORICAL))[:, 1]
-    assert ensemble.raw_scores(numeric, categorical).tolist() == expected_raw.tolist()
-    assert ensemble.predict_proba(numeric, categorical).tolist() == expected.tolist()
-    one = ensemble.predict_proba(numeric[5:6], categorical[5:6])  # a single client, as the API scores it
+    hashes = CategoryHasher().hash_rows(categorical, len(CATEGORICAL))
+    assert ensemble.raw_scores(numeric, hashes).tolist() == expected_raw.tolist()
+    assert ensemble.predict_proba(numeric, hashes).tolist() == expected.tolist()
+    one = ensemble.predict_proba(numeric[5:6], hashes[5:6])  # a single client, as the API scores it
     assert one.tolist() == expected[5:6].tolist()
 
 
@@ -62,9 +64,19 @@ def test_category_hashes_are_catboosts() -> None:
     model, _ = _fit("Min", one_hot_max_size=10, depth=3)
     ensemble = tree_eval.compile_model(model, NUMERIC, CATEGORICAL)
     assert ensemble is not None
-    hashes = tree_eval.category_hashes(["Cash loans", "Revolving loans", "Consumer", "F", "M", "XNA"])
+    hashes = catboost_hashes(["Cash loans", "Revolving loans", "Consumer", "F", "M", "XNA"])
     assert set(ensemble.onehot_value.tolist()) <= set(hashes.values())
     assert len(set(hashes.values())) == 6
+
+
+def test_the_hasher_caches_catboosts_hashes_and_hashes_missing_as_the_placeholder() -> None:
+    hasher = CategoryHasher(missing="__gone__")
+    rows = [["F", None], ["M", "F"]]
+    expected = catboost_hashes(["F", "M", "__gone__"])
+    assert hasher.hash_rows(rows, 2).tolist() == [[expected["F"], expected["__gone__"]], [expected["M"], expected["F"]]]
+    assert hasher.hash_rows(rows[:1], 2).tolist() == [[expected["F"], expected["__gone__"]]]  # from the cache
+    with pytest.raises(ValueError, match="2 categories"):
+        hasher.hash_rows([["F"]], 2)
 
 
 def test_models_with_ctr_splits_are_declined() -> None:

@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
+import httpx
 import numpy as np
+import orjson
 import pytest
 
 from credit_scoring import audit
 from credit_scoring.scoring import Scores
-from tests.scoring.conftest import ScoringEnv
+from tests.scoring.conftest import FIRST_ID, ScoringEnv
 
 ROWS = audit.COPY_FROM_ROWS + 36
 STORED = ("client_id", "application_hash", "model_version", "probability", "threshold", "decision", "feature_hash",
@@ -85,3 +87,16 @@ async def test_small_batches_use_one_insert_with_a_caller_per_row(conn: asyncpg.
     assert [(r["caller"], r["request_id"]) for r in rows] == [("a", "r1"), ("b", None), ("c", "r3")]
     assert [r["feature_hash"] for r in rows] == [scores.feature_hash(i) for i in range(3)]
     assert {r["created_at"] for r in rows} == {recorded.scored_at}
+
+
+async def test_a_decision_records_the_digest_of_the_stored_row(client: httpx.AsyncClient,
+                                                               conn: asyncpg.Connection) -> None:
+    scored = (await client.get(f"/v1/clients/{FIRST_ID + 7}/score")).json()
+    batch = (await client.post("/v1/score/batch", json={"client_ids": [FIRST_ID + 7] * audit.COPY_FROM_ROWS})).json()
+    ids = [scored["decision_id"]] + [item["result"]["decision_id"] for item in batch["items"]]
+    stored = await conn.fetchrow("SELECT numeric, categorical, feature_hash FROM client_feature WHERE sk_id_curr = $1",
+                                 FIRST_ID + 7)
+    digest = hashlib.sha256(stored["numeric"] + orjson.dumps(stored["categorical"])).hexdigest()
+    assert stored["feature_hash"].hex() == digest
+    hashes = await conn.fetch("SELECT feature_hash FROM decision WHERE id = ANY($1::bigint[])", ids)
+    assert len(hashes) == len(ids) and {r["feature_hash"] for r in hashes} == {digest}

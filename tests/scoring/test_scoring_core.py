@@ -24,8 +24,11 @@ async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, m
     bundle = model.ModelBundle.load(row.path)
     async with scoring_env.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
-        records = await feature_store.fetch(raw, list(range(FIRST_ID, FIRST_ID + 300)))
-    expected = bundle.predict_proba(bundle.to_model_input(feature_store.decode(records))).tolist()
+        ids = list(range(FIRST_ID, FIRST_ID + 300))
+        frame = feature_store.decode(await feature_store.fetch(raw, ids)).sort("SK_ID_CURR")
+        records = sorted(await feature_store.fetch_for_scoring(raw, ids, categories=True),
+                         key=lambda r: r["sk_id_curr"])
+    expected = bundle.predict_proba(bundle.to_model_input(frame)).tolist()
     assert scoring._runner(bundle).ensemble is not None
     assert scoring.score_records(bundle, records).probabilities == expected
 

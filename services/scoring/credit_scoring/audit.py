@@ -15,7 +15,8 @@ from typing import Any
 import asyncpg
 import numpy as np
 
-from credit_scoring.scoring import DIGEST_SIZE, Scores
+from credit_core.feature_store import DIGEST_SIZE
+from credit_scoring.scoring import Scores
 
 _INSERT = """
 INSERT INTO decision (client_id, application_hash, model_version, probability, threshold, decision,

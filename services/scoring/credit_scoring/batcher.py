@@ -118,7 +118,9 @@ class ScoreBatcher:
 
     async def _run(self, batch: list[_Pending]) -> None:
         ids = list({item.client_id for item in batch})
-        records = await self._on_connection(lambda conn: feature_store.fetch(conn, ids), retry=True)
+        categories = any(scoring.needs_categories(item.bundle) for item in batch)
+        records = await self._on_connection(
+            lambda conn: feature_store.fetch_for_scoring(conn, ids, categories=categories), retry=True)
         by_id = {r["sk_id_curr"]: r for r in records}
         groups: dict[int, list[_Pending]] = {}  # by bundle: one group unless a hot swap happened meanwhile
         for item in batch:

@@ -71,9 +71,12 @@ async def score_clients(
     """Chunks covering the input in order (duplicates scored and audited once each; unknown ids not found)."""
     id_chunks = [client_ids[start:start + chunk_size] for start in range(0, len(client_ids), chunk_size)]
 
+    categories = scoring.needs_categories(bundle)
+
     async def fetch(chunk: Sequence[int]) -> list[asyncpg.Record]:
         unique = list(set(chunk))
-        return await with_retry(pool, lambda conn: feature_store.fetch(conn, unique))
+        return await with_retry(pool, lambda conn: feature_store.fetch_for_scoring(conn, unique,
+                                                                                   categories=categories))
 
     reads = [asyncio.create_task(fetch(id_chunks[0]))] if id_chunks else []
     writes: list[asyncio.Task[audit.Recorded]] = []

@@ -15,6 +15,8 @@ import polars as pl
 from catboost import Pool
 
 from credit_core import feature_store, features, model, tree_eval
+from credit_core.category_hash import HASH_DTYPE
+from credit_core.feature_store import DIGEST_SIZE
 
 log = logging.getLogger("credit.scoring")
 REFERENCE_CHECK_ROWS = 2_000  # clients checked at load: CatBoost and the evaluator must agree bit for bit
@@ -64,15 +66,6 @@ class Scores:
     def result(self, i: int) -> ScoreResult:
         return ScoreResult(self.client_ids[i], self.probabilities[i], self.decisions[i], self.threshold,
                            self.risk_bands[i], self.model_version, self.feature_hash(i), self.application_hashes[i])
-
-
-DIGEST_SIZE = hashlib.sha256().digest_size
-
-
-def feature_digest(numeric: bytes, categorical: Sequence[str | None]) -> bytes:
-    """sha256 of one encoded feature row (client_feature's encoding, categories as a JSON array): proves what
-    was scored. The audit stores it in hex (`feature_hash`)."""
-    return hashlib.sha256(numeric + orjson.dumps(categorical)).digest()
 
 
 def application_hash(application: dict[str, Any], history: dict[str, Any] | None) -> str:
@@ -126,9 +119,9 @@ class RecordDecoder:
 
 
 class _ModelRunner:
-    """P(default) of encoded feature rows (numeric matrix + categorical rows, catalogue order) for one bundle:
-    the numpy tree evaluator when the model allows it (same bits as CatBoost, no Pool to build), else
-    CatBoost itself."""
+    """P(default) of encoded feature rows (numeric matrix, category hashes, and the categories themselves when
+    CatBoost scores; catalogue order) for one bundle: the compiled tree evaluator when the model allows it (same
+    bits as CatBoost, no Pool to build), else CatBoost itself."""
 
     def __init__(self, bundle: Any) -> None:
         self.bundle = bundle
@@ -138,9 +131,12 @@ class _ModelRunner:
         except KeyError:
             self.decoder = None
 
-    def predict_proba(self, numeric: np.ndarray, categorical: Sequence[Sequence[str | None]]) -> np.ndarray:
+    def predict_proba(self, numeric: np.ndarray, category_hashes: np.ndarray,
+                      categorical: Sequence[Sequence[str | None]] | None) -> np.ndarray:
         if self.ensemble is not None:
-            return self.ensemble.predict_proba(numeric, categorical)
+            return self.ensemble.predict_proba(numeric, category_hashes)
+        if categorical is None:
+            raise ValueError("this model is scored by CatBoost, which needs the categories themselves")
         if self.decoder is not None and len(numeric) <= SMALL_BATCH:
             return self.bundle.predict_proba(self.decoder.model_input(numeric, _filled(categorical)))
         return self.bundle.predict_proba(self.bundle.to_model_input(feature_store.to_frame(numeric, categorical)))
@@ -157,8 +153,7 @@ def _checked_ensemble(bundle: Any) -> tree_eval.TreeEnsemble | None:
     the bundle's reference clients (a sample of its training set); otherwise None: CatBoost scores."""
     version = getattr(bundle, "version", "?")
     try:
-        ensemble = tree_eval.compile_model(bundle.model, features.NUMERIC_FEATURES, features.CATEGORICAL_FEATURES,
-                                           missing_category=model.MISSING_CATEGORY)
+        ensemble = tree_eval.compile_model(bundle.model, features.NUMERIC_FEATURES, features.CATEGORICAL_FEATURES)
     except Exception:  # an optimisation only: never let it stop a model from being served
         log.exception("model %s: the tree evaluator failed to compile it; CatBoost scores", version)
         return None
@@ -169,9 +164,9 @@ def _checked_ensemble(bundle: Any) -> tree_eval.TreeEnsemble | None:
     if reference_file.exists():
         reference = pl.read_parquet(reference_file).head(REFERENCE_CHECK_ROWS)
         numeric = reference.select(features.NUMERIC_FEATURES).to_numpy().astype(np.float64)
-        categorical = reference.select(features.CATEGORICAL_FEATURES).rows()
+        hashes = feature_store.category_hashes(reference.select(features.CATEGORICAL_FEATURES).rows())
         expected = bundle.predict_proba(bundle.to_model_input(reference))
-        if ensemble.predict_proba(numeric, categorical).tolist() != expected.tolist():
+        if ensemble.predict_proba(numeric, hashes).tolist() != expected.tolist():
             log.error("model %s: the tree evaluator disagrees with CatBoost on its reference clients; "
                       "CatBoost scores", version)
             return None
@@ -197,21 +192,32 @@ def prepare(bundle: Any) -> None:
     _runner(bundle)
 
 
+def needs_categories(bundle: Any) -> bool:
+    """Whether scoring this bundle needs the category strings (CatBoost scores it), not only their hashes."""
+    return _runner(bundle).ensemble is None
+
+
 def score_encoded(
-    bundle: Any, client_ids: list[int | None], numeric: Sequence[bytes], categorical: Sequence[Sequence[str | None]],
+    bundle: Any, client_ids: list[int | None], numeric: Sequence[bytes], category_hashes: Sequence[bytes],
+    feature_digests: Sequence[bytes], categorical: Sequence[Sequence[str | None]] | None,
     application_hashes: list[str | None] | None = None,
 ) -> Scores:
-    """Score feature rows in client_feature's encoding (float64 numeric vector bytes + categorical values)."""
-    digests = b"".join(map(feature_digest, numeric, categorical))
-    matrix = np.frombuffer(b"".join(numeric), dtype="<f8").reshape(len(numeric), len(features.NUMERIC_FEATURES))
-    probabilities = _runner(bundle).predict_proba(matrix, categorical) if len(numeric) else np.empty(0)
-    return _scores(bundle, probabilities, digests, client_ids, application_hashes)
+    """Score feature rows in client_feature's encoding (feature_store): numeric vectors, category hashes and
+    row digests as bytes, per row; the categories themselves are needed only when needs_categories()."""
+    n = len(numeric)
+    matrix = np.frombuffer(b"".join(numeric), dtype="<f8").reshape(n, len(features.NUMERIC_FEATURES))
+    hashes = np.frombuffer(b"".join(category_hashes), dtype=HASH_DTYPE).reshape(n, len(features.CATEGORICAL_FEATURES))
+    probabilities = _runner(bundle).predict_proba(matrix, hashes, categorical) if n else np.empty(0)
+    return _scores(bundle, probabilities, b"".join(feature_digests), client_ids, application_hashes)
 
 
 def score_records(bundle: Any, records: Sequence[Any]) -> Scores:
-    """Score client_feature records (as fetched by feature_store.fetch)."""
-    return score_encoded(bundle, [r["sk_id_curr"] for r in records], [r["numeric"] for r in records],
-                         [r["categorical"] for r in records])
+    """Score client_feature records as feature_store.fetch_for_scoring reads them."""
+    return score_encoded(
+        bundle, [r["sk_id_curr"] for r in records], [r["numeric"] for r in records],
+        [r["category_hashes"] for r in records], [r["feature_hash"] for r in records],
+        [r["categorical"] for r in records] if needs_categories(bundle) else None,
+    )
 
 
 def score_applications(
@@ -220,6 +226,10 @@ def score_applications(
     """Score new applications through the one feature pipeline (batched: see credit_scoring.applications)."""
     from credit_scoring.applications import application_features
 
-    encoded = list(feature_store.encode(application_features(applications)))
-    return score_encoded(bundle, [a.get("SK_ID_CURR") for a, _ in applications], [rec[2] for rec in encoded],
-                         [rec[3] for rec in encoded], [application_hash(a, h) for a, h in applications])
+    rows = [dict(zip(feature_store.COLUMNS, record, strict=True))
+            for record in feature_store.encode(application_features(applications))]
+    return score_encoded(
+        bundle, [a.get("SK_ID_CURR") for a, _ in applications], [r["numeric"] for r in rows],
+        [r["category_hashes"] for r in rows], [r["feature_hash"] for r in rows], [r["categorical"] for r in rows],
+        [application_hash(a, h) for a, h in applications],
+    )
