@@ -80,6 +80,11 @@ async def record_each(
 
 def _audited_client_ids(scores: Scores) -> list[int | None]:
     """A new application is audited by its hash, not by the client id it may carry."""
+    known = scores.application_hashes.count(None)  # batches are all known clients or all applications
+    if known == len(scores):
+        return scores.client_ids
+    if not known:
+        return [None] * len(scores)
     return [c if a is None else None for c, a in zip(scores.client_ids, scores.application_hashes, strict=True)]
 
 
@@ -147,7 +152,7 @@ class _NoCommonLayout(Exception):
 
 
 def _nullable(values: list[Any], convert: Callable[[list[Any]], np.ndarray]) -> np.ndarray | None:
-    nulls = sum(v is None for v in values)
+    nulls = values.count(None)
     if nulls == len(values):
         return None
     if nulls:
@@ -155,22 +160,18 @@ def _nullable(values: list[Any], convert: Callable[[list[Any]], np.ndarray]) -> 
     return convert(values)
 
 
-_HEX_PAIRS = np.array([f"{byte:02x}" for byte in range(256)], dtype="S2")
-
-
 def _hex(digests: bytes) -> np.ndarray:
     """sha256 digests (end to end) as fixed-width lowercase hex, like hashlib's hexdigest()."""
-    return _HEX_PAIRS[np.frombuffer(digests, dtype=np.uint8)].view(f"S{2 * DIGEST_SIZE}")
+    return np.frombuffer(digests.hex().encode("ascii"), dtype=f"S{2 * DIGEST_SIZE}")
 
 
 def _fixed_width(values: list[str]) -> np.ndarray:
     """ASCII text as fixed-width bytes, if every value has the same (non-zero) length."""
-    try:
-        encoded = np.asarray(values, dtype=np.bytes_)
-    except UnicodeEncodeError:
-        raise _NoCommonLayout from None
-    if np.any(np.strings.str_len(encoded) != encoded.dtype.itemsize):  # shorter values were NUL-padded
+    distinct = set(values)  # a handful ("granted", "refused"), or one per row for hashes
+    lengths = {len(v) for v in distinct}
+    if len(lengths) != 1 or 0 in lengths or not all(v.isascii() for v in distinct):
         raise _NoCommonLayout
+    encoded = np.array(values, dtype=f"S{lengths.pop()}")
     return encoded.reshape(()) if len(values) == 1 else encoded
 
 
