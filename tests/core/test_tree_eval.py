@@ -1,4 +1,4 @@
-"""The numpy tree evaluator gives CatBoost's own predictions, bit for bit, and declines models it cannot run."""
+"""The compiled tree evaluator gives CatBoost's own predictions, bit for bit, and declines models it cannot run."""
 
 from __future__ import annotations
 

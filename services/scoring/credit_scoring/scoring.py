@@ -93,7 +93,7 @@ def _scores(
 
 class RecordDecoder:
     """Encoded feature rows (numeric matrix + categorical rows) straight into a bundle's CatBoost input, no
-    DataFrame: for a few rows of a model the numpy tree evaluator cannot run (see _ModelRunner).
+    DataFrame: for a few rows of a model the compiled tree evaluator cannot run (see _ModelRunner).
 
     Same values as bundle.to_model_input(feature_store.decode(records)): NaN for missing numerics,
     MISSING_CATEGORY for missing categories, columns in the bundle's order.
@@ -170,7 +170,7 @@ def _checked_ensemble(bundle: Any) -> tree_eval.TreeEnsemble | None:
             log.error("model %s: the tree evaluator disagrees with CatBoost on its reference clients; "
                       "CatBoost scores", version)
             return None
-    log.info("model %s: scored by the numpy tree evaluator", version)
+    log.info("model %s: scored by the compiled tree evaluator", version)
     return ensemble
 
 
