@@ -2,10 +2,10 @@
 
 Building a CatBoost Pool costs ~0.2 ms plus ~30 µs a row (object arrays), so a one-client score spent ~0.5 ms
 of CPU in CatBoost's Python/C++ glue for ~10 µs of arithmetic, and numpy formulations of the trees cost ~10 µs
-a client in a batch. Here the trees are a few arrays walked by one numba kernel (compiled once, cached on
-disk; it releases the GIL), reading the stored feature encoding directly (float64 numeric matrix + the int32
-hashes of the categories, see credit_core.feature_store and credit_core.category_hash), with CatBoost's own
-rules:
+a client in a batch. Here the trees are a few arrays walked by one numba kernel (credit_core._tree_kernel:
+compiled once, cached on disk, loaded on first use; it releases the GIL), reading the stored feature encoding
+directly (float64 numeric matrix + the int32 hashes of the categories, see credit_core.feature_store and
+credit_core.category_hash), with CatBoost's own rules:
 - a float split is `float32(value) > border` (CatBoost compares in float32); a NaN goes to the side its
   feature's `nan_value_treatment` says (AsTrue: right, otherwise left, as `NaN > border` is False);
 - a one-hot split is `hash(category) == value`, with CatBoost's own category hash;
@@ -23,33 +23,15 @@ non-symmetric trees, multi-class) give `None` from `compile_model`: their caller
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numba
 import numpy as np
 from catboost import CatBoost
 
 SUPPORTED_SPLITS = frozenset({"FloatFeature", "OneHotFeature"})
-
-
-@numba.njit(nogil=True, cache=True)
-def _evaluate(values, column, border, leaf_values, scale, bias, raw, probability):  # pragma: no cover - compiled
-    # Branch-free on the data: every split is `values[i, column] > border` (see TreeEnsemble._split_values).
-    trees, depth = column.shape
-    for i in range(values.shape[0]):
-        row = values[i]
-        total = 0.0
-        for t in range(trees):
-            leaf = 0
-            for d in range(depth):
-                leaf |= np.int64(row[column[t, d]] > border[t, d]) << d
-            total += leaf_values[t, leaf]
-        raw[i] = scale * total + bias
-        probability[i] = 1.0 / (1.0 + math.exp(-raw[i]))
 
 
 @dataclass
@@ -94,10 +76,12 @@ class TreeEnsemble:
         return self._evaluate(numeric, category_hashes)[1]
 
     def _evaluate(self, numeric: np.ndarray, category_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from credit_core import _tree_kernel  # numba, on first use only
+
         rows = len(numeric)
         raw, probability = np.empty(rows), np.empty(rows)
-        _evaluate(self._split_values(numeric, category_hashes), self.split_column, self.split_border,
-                  self.leaf_values, self.scale, self.bias, raw, probability)
+        _tree_kernel.evaluate(self._split_values(numeric, category_hashes), self.split_column, self.split_border,
+                              self.leaf_values, self.scale, self.bias, raw, probability)
         return raw, probability
 
     def _split_values(self, numeric: np.ndarray, category_hashes: np.ndarray) -> np.ndarray:

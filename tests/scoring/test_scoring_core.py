@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,36 @@ async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, m
     assert scoring._runner(declined).ensemble is None
     for some in (records[:3], records):  # object-array Pool for a few rows, DataFrame above SMALL_BATCH
         assert scoring.score_records(declined, some).probabilities == expected[:len(some)]
+
+
+async def test_a_model_loading_in_the_background_is_scored_by_catboost_until_compiled(
+    scoring_env: ScoringEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with db.session_factory(scoring_env.engine)() as session:
+        row = await registry.active_version(session)
+    assert row is not None
+    async with scoring_env.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        records = await feature_store.fetch_for_scoring(raw, list(range(FIRST_ID, FIRST_ID + 50)), categories=True)
+    expected = scoring.score_records(model.ModelBundle.load(row.path), records).probabilities
+
+    release = threading.Event()
+    checked = scoring._checked_ensemble
+
+    def slow_check(bundle: model.ModelBundle) -> tree_eval.TreeEnsemble | None:
+        assert release.wait(30)
+        return checked(bundle)
+
+    monkeypatch.setattr(scoring, "_checked_ensemble", slow_check)
+    bundle = model.ModelBundle.load(row.path)
+    scoring.prepare(bundle)  # returns at once
+    runner = scoring._runner(bundle)
+    assert runner.ensemble is None and scoring.needs_categories(bundle)
+    assert scoring.score_records(bundle, records).probabilities == expected  # CatBoost meanwhile
+    release.set()
+    assert runner.compiled.wait(30)
+    assert runner.ensemble is not None and not scoring.needs_categories(bundle)
+    assert scoring.score_records(bundle, records).probabilities == expected
 
 
 def test_the_evaluator_is_checked_against_catboost_on_the_reference_clients(

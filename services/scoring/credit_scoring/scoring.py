@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,20 +122,36 @@ class RecordDecoder:
 class _ModelRunner:
     """P(default) of encoded feature rows (numeric matrix, category hashes, and the categories themselves when
     CatBoost scores; catalogue order) for one bundle: the compiled tree evaluator when the model allows it (same
-    bits as CatBoost, no Pool to build), else CatBoost itself."""
+    bits as CatBoost, no Pool to build), else CatBoost itself.
 
-    def __init__(self, bundle: Any) -> None:
+    In the background (the service's model loads), CatBoost scores until the evaluator is compiled and checked
+    (~0.6–1 s: numba's import and cache load, the reference check), so neither startup nor an activation waits
+    for it."""
+
+    def __init__(self, bundle: Any, *, background: bool = False) -> None:
         self.bundle = bundle
-        self.ensemble = _checked_ensemble(bundle)
+        self.ensemble: tree_eval.TreeEnsemble | None = None  # set once, by _compile
         try:
-            self.decoder: RecordDecoder | None = RecordDecoder(bundle) if self.ensemble is None else None
+            self.decoder: RecordDecoder | None = RecordDecoder(bundle)
         except KeyError:
             self.decoder = None
+        self.compiled = threading.Event()
+        if background:
+            threading.Thread(target=self._compile, name="compile-model", daemon=True).start()
+        else:
+            self._compile()
+
+    def _compile(self) -> None:
+        try:
+            self.ensemble = _checked_ensemble(self.bundle)
+        finally:
+            self.compiled.set()
 
     def predict_proba(self, numeric: np.ndarray, category_hashes: np.ndarray,
                       categorical: Sequence[Sequence[str | None]] | None) -> np.ndarray:
-        if self.ensemble is not None:
-            return self.ensemble.predict_proba(numeric, category_hashes)
+        ensemble = self.ensemble
+        if ensemble is not None:
+            return ensemble.predict_proba(numeric, category_hashes)
         if categorical is None:
             raise ValueError("this model is scored by CatBoost, which needs the categories themselves")
         if self.decoder is not None and len(numeric) <= SMALL_BATCH:
@@ -177,19 +194,20 @@ def _checked_ensemble(bundle: Any) -> tree_eval.TreeEnsemble | None:
 _runners: dict[int, _ModelRunner] = {}
 
 
-def _runner(bundle: Any) -> _ModelRunner:
+def _runner(bundle: Any, *, background: bool = False) -> _ModelRunner:
     cached = _runners.get(id(bundle))
     if cached is not None and cached.bundle is bundle:
         return cached
     if len(_runners) >= 4:  # the served bundle and a few predecessors (a swap is rare)
         _runners.clear()
-    runner = _runners[id(bundle)] = _ModelRunner(bundle)
+    runner = _runners[id(bundle)] = _ModelRunner(bundle, background=background)
     return runner
 
 
 def prepare(bundle: Any) -> None:
-    """Compile the bundle's model for scoring now (at load or activation), not on the first request."""
-    _runner(bundle)
+    """Start compiling the bundle's model for scoring (at load or activation), in the background: until it is
+    ready, CatBoost scores (same results, more CPU)."""
+    _runner(bundle, background=True)
 
 
 def needs_categories(bundle: Any) -> bool:
