@@ -210,6 +210,12 @@ def prepare(bundle: Any) -> None:
     _runner(bundle, background=True)
 
 
+def compiling(bundle: Any) -> bool:
+    """Whether the bundle's evaluator is still being compiled in the background (see prepare)."""
+    runner = _runners.get(id(bundle))
+    return runner is not None and runner.bundle is bundle and not runner.compiled.is_set()
+
+
 def needs_categories(bundle: Any) -> bool:
     """Whether scoring this bundle needs the category strings (CatBoost scores it), not only their hashes."""
     return _runner(bundle).ensemble is None
