@@ -52,7 +52,7 @@ class Scores:
     probabilities: list[float]
     decisions: list[str]
     risk_bands: list[str]
-    feature_digests: bytes  # the rows' sha256 digests (feature_digest), end to end
+    feature_digests: bytes  # the rows' sha256 digests (feature_store.row_digest), end to end
     application_hashes: list[str | None]
 
     def __len__(self) -> int:
