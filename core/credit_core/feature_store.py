@@ -88,9 +88,12 @@ def empty_frame() -> pl.DataFrame:
 
 
 async def replace_all(conn: asyncpg.Connection, records: Iterable[tuple[Any, ...]]) -> int:
-    """Replace the whole table (call inside a transaction: readers see the old rows until commit)."""
+    """Replace the whole table (call inside a transaction: readers see the old rows until commit), then refresh
+    its planner statistics: autovacuum may take minutes to, and until then a batch read plans for an empty table
+    (~25 % more of the server's CPU per row)."""
     await conn.execute("TRUNCATE client_feature")
     status = await conn.copy_records_to_table("client_feature", records=records, columns=COLUMNS)
+    await conn.execute("ANALYZE client_feature")
     return int(status.split()[-1])
 
 

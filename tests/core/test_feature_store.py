@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import asyncpg
@@ -73,3 +74,18 @@ def test_migration_0005_fills_the_rows_written_before_it(server_url: str) -> Non
     finally:
         with ThreadPoolExecutor(1) as pool:
             pool.submit(_postgres.drop_database, server_url, url).result()
+
+
+def test_replacing_the_table_refreshes_its_planner_statistics(fresh_database: Callable[[], str]) -> None:
+    dsn = make_url(fresh_database()).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def replace_and_read_estimate() -> float:
+        conn = await asyncpg.connect(dsn)
+        try:
+            async with conn.transaction():
+                await feature_store.replace_all(conn, feature_store.encode(_bundle.random_features(500, seed=6)))
+            return float(await conn.fetchval("SELECT reltuples FROM pg_class WHERE relname = 'client_feature'"))
+        finally:
+            await conn.close()
+
+    assert asyncio.run(replace_and_read_estimate()) == 500  # -1 (never analysed) until autovacuum gets to it
