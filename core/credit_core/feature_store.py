@@ -106,9 +106,10 @@ async def fetch_for_scoring(conn: asyncpg.Connection, client_ids: Sequence[int],
     )
 
 
-_SCORING_READ = ("SELECT sk_id_curr, numeric, category_hashes, feature_hash FROM client_feature "
-                 "WHERE sk_id_curr = ANY($1::bigint[]) AND feature_set_version = $2")
-_SCORING_READ_WITH_CATEGORIES = _SCORING_READ.replace("feature_hash FROM", "feature_hash, categorical FROM")
+_SCORING_COLUMNS = "sk_id_curr, numeric, category_hashes, feature_hash"
+_SCORING_ROWS = "FROM client_feature WHERE sk_id_curr = ANY($1::bigint[]) AND feature_set_version = $2"
+_SCORING_READ = f"SELECT {_SCORING_COLUMNS} {_SCORING_ROWS}"
+_SCORING_READ_WITH_CATEGORIES = f"SELECT {_SCORING_COLUMNS}, categorical {_SCORING_ROWS}"
 
 
 async def fetch(conn: asyncpg.Connection, client_ids: Sequence[int]) -> list[asyncpg.Record]:

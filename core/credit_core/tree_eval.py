@@ -40,15 +40,15 @@ class TreeEnsemble:
 
     Every split (tree t, level d) is `values[split_column[t, d]] > split_border[t, d]` over one float32 row per
     client: the numeric features, then one 0/1 indicator per one-hot test (categorical column
-    `indicator_column` has hash `indicator_value`). A level a short tree lacks compares with +inf: never true."""
+    `onehot_column` has hash `onehot_value`). A level a short tree lacks compares with +inf: never true."""
 
     numeric_names: list[str]
     categorical_names: list[str]
     split_column: np.ndarray  # (trees, depth) int64
     split_border: np.ndarray  # (trees, depth) float32
     nan_is_right: np.ndarray  # per numeric column: True when NaN goes right (AsTrue)
-    indicator_column: np.ndarray  # per one-hot test: the categorical column it reads
-    indicator_value: np.ndarray  # per one-hot test: the category hash it looks for
+    onehot_column: np.ndarray  # per one-hot test: the categorical column it reads
+    onehot_value: np.ndarray  # per one-hot test: the category hash it looks for
     leaf_values: np.ndarray  # (trees, 2**depth) float64
     scale: float
     bias: float
@@ -60,11 +60,6 @@ class TreeEnsemble:
     @property
     def depth(self) -> int:
         return int(self.split_column.shape[1])
-
-    @property
-    def onehot_value(self) -> np.ndarray:
-        """The category hashes the one-hot splits test."""
-        return self.indicator_value
 
     def raw_scores(self, numeric: np.ndarray, category_hashes: np.ndarray) -> np.ndarray:
         """Log-odds per row. `numeric`: (rows, len(numeric_names)) float64, NaN = missing; `category_hashes`:
@@ -87,13 +82,13 @@ class TreeEnsemble:
     def _split_values(self, numeric: np.ndarray, category_hashes: np.ndarray) -> np.ndarray:
         """(rows, numeric columns + one-hot tests) float32: what the splits compare with their borders."""
         n_numeric = len(self.numeric_names)
-        values = np.empty((len(numeric), n_numeric + len(self.indicator_value)), dtype=np.float32)
+        values = np.empty((len(numeric), n_numeric + len(self.onehot_value)), dtype=np.float32)
         values[:, :n_numeric] = numeric  # CatBoost compares in float32
         if self._nan_right_columns.size:  # NaN > border is False: make the AsTrue ones +inf
             block = values[:, self._nan_right_columns]
             values[:, self._nan_right_columns] = np.where(np.isnan(block), np.inf, block)
-        if len(self.indicator_value):
-            values[:, n_numeric:] = category_hashes[:, self.indicator_column] == self.indicator_value
+        if len(self.onehot_value):
+            values[:, n_numeric:] = category_hashes[:, self.onehot_column] == self.onehot_value
         return values
 
 
@@ -119,7 +114,7 @@ def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_nam
         cat_col = {f["feature_index"]: categorical_index[f["feature_id"]] for f in info.get("categorical_features", [])}
     except KeyError:
         return None  # the model reads a column these names do not have
-    nan_is_right = np.zeros(len(numeric_names), dtype=np.bool_)
+    nan_is_right = np.zeros(len(numeric_names), dtype=bool)
     for f in info["float_features"]:
         nan_is_right[float_col[f["feature_index"]]] = f.get("nan_value_treatment") == "AsTrue"
 
@@ -146,7 +141,7 @@ def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_nam
     return TreeEnsemble(
         numeric_names=list(numeric_names), categorical_names=list(categorical_names), split_column=column,
         split_border=border, nan_is_right=nan_is_right,
-        indicator_column=np.array([column for column, _ in indicators], dtype=np.intp),
-        indicator_value=np.array([value for _, value in indicators], dtype=np.int64),
+        onehot_column=np.array([column for column, _ in indicators], dtype=np.intp),
+        onehot_value=np.array([value for _, value in indicators], dtype=np.int64),
         leaf_values=leaf_values, scale=float(scale), bias=float(biases[0]),
     )
