@@ -12,8 +12,8 @@ import numpy as np
 import orjson
 import pytest
 
-from credit_scoring import audit
-from credit_scoring.scoring import Scores
+from credit_core.scoring import audit
+from credit_core.scoring.scores import Scores
 from tests.scoring.conftest import FIRST_ID, ScoringEnv
 
 ROWS = audit.COPY_FROM_ROWS + 36
