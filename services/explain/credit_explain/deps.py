@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import Depends, Path, Request
 
-from credit_core import features
+from credit_core import db, features
 from credit_core.explain import store
 from credit_core.explain.context import ExplainContext
 from credit_core.service.problems import ProblemError
@@ -35,8 +35,7 @@ async def get_context(request: Request, bundle: Annotated[Any, Depends(get_bundl
 
 async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
     async with request.app.state.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        yield raw.driver_connection
+        yield await db.driver_connection(conn)
 
 
 SettingsDep = Annotated[ExplainSettings, Depends(get_settings)]

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from credit_core import db
+from credit_core.model import ModelBundle
 from credit_core.service import app as service_app
 from credit_core.service import auth, observability
 from credit_core.service.database import create_service_engine
@@ -29,7 +30,9 @@ All `/v1` endpoints need `Authorization: Bearer <API key>`. Errors are RFC 9457 
 HolderFactory = Callable[[async_sessionmaker[AsyncSession], ExplainSettings], Any]
 
 
-def _default_holder(sessions: async_sessionmaker[AsyncSession], config: ExplainSettings) -> ModelHolder:
+def _default_holder(
+    sessions: async_sessionmaker[AsyncSession], config: ExplainSettings
+) -> ModelHolder[ModelBundle]:
     return ModelHolder(sessions, config.model_poll_seconds, models_dir=config.models_dir)
 
 
