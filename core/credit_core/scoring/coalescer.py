@@ -12,7 +12,6 @@ alone, a request pays one read and one write round trip. An error fails every re
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from credit_core.scoring import audit
 from credit_core.scoring.scorer import Scorer
 from credit_core.scoring.scores import Scores
 from credit_core.service.database import HeldConnection
+from credit_core.tasks import cancel_and_wait
 
 MAX_BATCH = 128  # bounds the event-loop time of one batch (~0.7 ms to score 128 rows with the tree evaluator)
 
@@ -71,11 +71,8 @@ class ScoreCoalescer:
         self._task = asyncio.create_task(self._work(), name="score-coalescer")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
         await self._conn.discard()
         while self._pending:
             item = self._pending.popleft()

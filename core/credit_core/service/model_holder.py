@@ -11,7 +11,6 @@ credit_core.scoring.Scorer wrapping one (scoring: its evaluator starts compiling
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from credit_core import orm, registry
 from credit_core.model import ModelBundle
+from credit_core.tasks import cancel_and_wait
 
 log = logging.getLogger("credit.model")
 
@@ -30,7 +30,7 @@ class Versioned(Protocol):
     def version(self) -> str: ...
 
 
-Served = TypeVar("Served", bound=Versioned)
+Served = TypeVar("Served", bound=Versioned, covariant=True)  # a holder of ModelBundle is a holder of BundleLike
 
 
 class ModelHolder(Generic[Served]):
@@ -91,8 +91,5 @@ class ModelHolder(Generic[Served]):
         self._task = asyncio.create_task(self._poll(), name="model-holder-poll")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)

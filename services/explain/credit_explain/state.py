@@ -19,19 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from credit_core import db, feature_store, features
 from credit_core.explain import context, shap_values, store
+from credit_core.explain._bundle import BundleLike
+from credit_core.service.model_holder import ModelHolder
 from credit_explain.config import ExplainSettings
 
 log = logging.getLogger("credit.explain")
 
 
 class ExplainState:
-    def __init__(self, engine: AsyncEngine, holder: Any, settings: ExplainSettings) -> None:
+    def __init__(self, engine: AsyncEngine, holder: ModelHolder[BundleLike], settings: ExplainSettings) -> None:
         self.engine, self.holder, self.settings = engine, holder, settings
         self.context: context.ExplainContext | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def context_for(self, bundle: Any) -> context.ExplainContext:
+    async def context_for(self, bundle: BundleLike) -> context.ExplainContext:
         current = self.context
         if current is not None and current.bundle is bundle:
             return current
