@@ -16,7 +16,7 @@ from credit_core.scoring.application_features import application_hash
 from credit_core.scoring.scorer import Scorer
 from credit_core.service import auth
 from tests.scoring import _bundle
-from tests.scoring.conftest import FIRST_ID, ScoringEnv
+from tests.scoring._env import FIRST_ID, ScoringEnv
 
 
 async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, monkeypatch: pytest.MonkeyPatch) -> None:
