@@ -20,9 +20,10 @@ PAUSE_SECONDS = 0.1
 
 
 def until(check: Callable[[], T], what: str, *, stop: Callable[[], str | None] | None = None,
-          seconds: float = HANG_SECONDS) -> T:
+          seconds: float = HANG_SECONDS, context: Callable[[], str] | None = None) -> T:
     """Call `check` until it returns something truthy, and return that; fail naming `what` after `seconds`.
-    `stop` returns a reason to give up at once (a process that exited), or None."""
+    `stop` returns a reason to give up at once (a process that exited), or None; `context` what to add to a
+    failure (a log tail)."""
     deadline = time.monotonic() + seconds
     while True:
         if stop is not None and (reason := stop()):
@@ -31,7 +32,7 @@ def until(check: Callable[[], T], what: str, *, stop: Callable[[], str | None] |
         if result:
             return result
         if time.monotonic() > deadline:
-            pytest.fail(f"hung: {what} not reached after {seconds:.0f} s")
+            pytest.fail(f"hung: {what} not reached after {seconds:.0f} s" + (f":\n{context()}" if context else ""))
         time.sleep(PAUSE_SECONDS)
 
 

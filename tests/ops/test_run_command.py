@@ -63,7 +63,7 @@ def _wait_until(run: Run, what: str, ready: Callable[[], object]) -> None:
         code = run.process.poll()
         return None if code is None else f"credit run exited ({code}):\n{run.text()[-4000:]}"
 
-    until(check, f"{what} ready", stop=exited, seconds=HANG_SECONDS)
+    until(check, f"{what} ready", stop=exited, seconds=HANG_SECONDS, context=lambda: run.text()[-4000:])
 
 
 @dataclass
