@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from credit_core import db
 from tests import _postgres
+from tests.web._session import sign_in
 from tests.web._stack import Stack, running_stack
 
 SYNTH_CLIENTS = 3_000
@@ -85,3 +87,10 @@ def stack(fresh_database: Callable[[], str], synth_dir: Path,
     """Seeded database + scoring, explain and web under uvicorn on free ports; torn down at the end."""
     with running_stack(fresh_database(), synth_dir, tmp_path_factory.mktemp("stack")) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def web(stack: Stack) -> Iterator[httpx.Client]:
+    """An httpx client signed in to the stack's dashboard as its advisor (one per test module)."""
+    with sign_in(stack.web_url, stack.advisor) as client:
+        yield client

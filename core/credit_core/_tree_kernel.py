@@ -10,14 +10,15 @@ import numpy as np
 
 
 @numba.njit(nogil=True, cache=True)
-def evaluate(values, column, border, leaf_values, scale, bias, raw, probability):  # pragma: no cover - compiled
+def evaluate(values: np.ndarray, column: np.ndarray, border: np.ndarray, leaf_values: np.ndarray, scale: float,
+             bias: float, raw: np.ndarray, probability: np.ndarray) -> None:  # pragma: no cover - compiled
     # Branch-free on the data: every split is `values[i, column] > border` (see TreeEnsemble._split_values).
     trees, depth = column.shape
     for i in range(values.shape[0]):
         row = values[i]
         total = 0.0
         for t in range(trees):
-            leaf = 0
+            leaf = np.int64(0)
             for d in range(depth):
                 leaf |= np.int64(row[column[t, d]] > border[t, d]) << d
             total += leaf_values[t, leaf]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import cast
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from credit_core import pgembed
 from credit_core.settings import PROJECT_ROOT, Settings
@@ -44,6 +46,11 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy one (for COPY, prepared statements, advisory locks)."""
+    return cast(asyncpg.Connection, (await conn.get_raw_connection()).driver_connection)
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -43,16 +43,6 @@ POPULATION_FILE = "population.json"
 CARD_MD_FILE = "model_card.md"
 CARD_HTML_FILE = "model_card.html"
 
-# Risk bands as multiples of the decision threshold t (probability p):
-#   low       p < t/2        comfortably below the cut-off
-#   moderate  t/2 <= p < t   granted, but within a factor two of the cut-off
-#   high      t <= p < 2t    refused
-#   very high p >= 2t        refused, at least twice the acceptable risk
-RISK_BANDS: tuple[tuple[float, str], ...] = ((0.5, "low"), (1.0, "moderate"), (2.0, "high"))
-
-
-_DECISIONS = np.array(["granted", "refused"], dtype=object)
-
 
 class BundleError(RuntimeError):
     """A model bundle is missing, malformed or incompatible with this code."""
@@ -60,23 +50,6 @@ class BundleError(RuntimeError):
 
 class FeatureSetMismatch(BundleError):
     """The bundle was trained on another feature set than the one this code computes."""
-
-
-def risk_band(probability: float, threshold: float) -> str:
-    """"low" / "moderate" / "high" / "very high": the probability relative to the threshold (see RISK_BANDS)."""
-    for factor, band in RISK_BANDS:
-        if probability < factor * threshold:
-            return band
-    return "very high"
-
-
-_BAND_NAMES = np.array([band for _, band in RISK_BANDS] + ["very high"], dtype=object)
-
-
-def risk_bands(probabilities: np.ndarray, threshold: float) -> list[str]:
-    """risk_band of every probability at once (a batch): a band's index is the number of cut-offs at or below."""
-    cutoffs = np.array([factor * threshold for factor, _ in RISK_BANDS])
-    return _BAND_NAMES[np.searchsorted(cutoffs, probabilities, side="right")].tolist()
 
 
 @dataclass
@@ -157,16 +130,6 @@ class ModelBundle:
         threads = 1 if rows <= SMALL_BATCH_ROWS else self.batch_threads
         both = self.model.predict(model_input, prediction_type="Probability", thread_count=threads)
         return np.ascontiguousarray(np.asarray(both, dtype=np.float64)[:, 1])
-
-    def decide(self, probability: float) -> str:
-        return "refused" if probability >= self.threshold else "granted"
-
-    def decisions(self, probabilities: np.ndarray) -> list[str]:
-        """decide() of every probability at once (a batch)."""
-        return _DECISIONS[(probabilities >= self.threshold).astype(np.intp)].tolist()
-
-    def risk_band(self, probability: float) -> str:
-        return risk_band(probability, self.threshold)
 
     def _object_rows(self, features: pl.DataFrame) -> np.ndarray:
         # Row-wise Python is cheapest for a handful of rows: polars expressions cost ~ms for 200+ columns.

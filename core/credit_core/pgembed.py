@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -30,11 +30,16 @@ class EmbeddedPostgres:
     pgdata: Path
     url: str  # postgresql+asyncpg URL over the unix socket
     owned: bool  # True when this process started the server and must stop it
+    watchdog: subprocess.Popen[bytes] | None = field(default=None, repr=False)  # the owner's (see pgwatch)
 
     def stop(self) -> None:
         if self.owned:
             stop_server(self.pgdata)
             self.owned = False
+        if self.watchdog is not None:  # its job is done: end it and reap it (no zombie, no ResourceWarning)
+            self.watchdog.terminate()
+            self.watchdog.wait()
+            self.watchdog = None
 
 
 def _running_pid(pgdata: Path) -> int | None:
@@ -96,13 +101,13 @@ def start(pgdata: Path) -> EmbeddedPostgres:
     if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
         with contextlib.suppress(ValueError):  # only possible from the main thread
             signal.signal(signal.SIGTERM, _sigterm_to_exit)
-    _start_watchdog(pgdata)
+    embedded.watchdog = _start_watchdog(pgdata)
     log.info("embedded PostgreSQL started in %s", pgdata)
     return embedded
 
 
-def _start_watchdog(pgdata: Path) -> None:
-    subprocess.Popen(
+def _start_watchdog(pgdata: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
         [sys.executable, "-m", "credit_core.pgwatch", str(os.getpid()), str(pgdata)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

@@ -149,7 +149,8 @@ def _quantiles(ordered: np.ndarray, q: np.ndarray) -> np.ndarray:
     position = q * (ordered.size - 1)
     lo = np.floor(position).astype(np.int64)
     hi = np.minimum(lo + 1, ordered.size - 1)
-    return ordered[lo] + (position - lo) * (ordered[hi] - ordered[lo])
+    interpolated: np.ndarray = ordered[lo] + (position - lo) * (ordered[hi] - ordered[lo])
+    return interpolated
 
 
 def _counts(n: int, defaulted: int) -> dict[str, int]:

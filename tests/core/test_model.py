@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from credit_core import features, model
-from credit_core.model import FeatureSetMismatch, ModelBundle, risk_band
+from credit_core.decision import decide, decide_all, risk_band, risk_bands
+from credit_core.model import FeatureSetMismatch, ModelBundle
 from credit_pipeline import train as training
 
 TINY = training.TrainConfig(iterations=40, depth=4, border_count=32, early_stopping_rounds=10, progress=False,
@@ -123,15 +124,14 @@ def test_feature_set_mismatch_fails_at_load(trained: tuple[training.TrainResult,
 
 
 def test_decide_and_risk_bands(trained: tuple[training.TrainResult, pl.DataFrame]) -> None:
-    bundle = ModelBundle.load(trained[0].path)
-    t = bundle.threshold
-    assert bundle.decide(t) == "refused" and bundle.decide(np.nextafter(t, 0)) == "granted"
+    t = ModelBundle.load(trained[0].path).threshold
+    assert decide(t, t) == "refused" and decide(np.nextafter(t, 0), t) == "granted"
     assert [risk_band(p, 0.1) for p in (0.0, 0.049, 0.05, 0.099, 0.1, 0.199, 0.2, 1.0)] == [
         "low", "low", "moderate", "moderate", "high", "high", "very high", "very high"]
-    assert bundle.risk_band(t) == "high"
+    assert risk_band(t, t) == "high"
     # The batch forms give the same answers, edges included.
     edges = np.array([0.0, 0.049, 0.05, np.nextafter(0.05, 0), 0.099, 0.1, np.nextafter(0.1, 1), 0.199, 0.2, 1.0])
-    assert model.risk_bands(edges, 0.1) == [risk_band(p, 0.1) for p in edges.tolist()]
+    assert risk_bands(edges, 0.1) == [risk_band(p, 0.1) for p in edges.tolist()]
     around = np.array([np.nextafter(t, 0), t, np.nextafter(t, 1), 0.0, 1.0])
-    assert bundle.decisions(around) == [bundle.decide(p) for p in around.tolist()] == [
+    assert decide_all(around, t) == [decide(p, t) for p in around.tolist()] == [
         "granted", "refused", "refused", "granted", "refused"]

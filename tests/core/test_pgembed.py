@@ -6,11 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
+
+from tests._waiting import HANG_SECONDS
 
 HOLD_SERVER = """
 import sys, time
@@ -31,13 +32,10 @@ def postgres_processes(pgdata: Path) -> list[psutil.Process]:
     return found
 
 
-def wait_until_gone(pgdata: Path, seconds: float = 30) -> list[psutil.Process]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not postgres_processes(pgdata):
-            return []
-        time.sleep(0.1)
-    return postgres_processes(pgdata)
+def wait_until_gone(pgdata: Path, seconds: float = HANG_SECONDS) -> list[psutil.Process]:
+    """The server's processes still alive once they all exited or `seconds` passed (waits on the processes)."""
+    _, alive = psutil.wait_procs(postgres_processes(pgdata), timeout=seconds)
+    return alive
 
 
 def child_env() -> dict[str, str]:
@@ -47,6 +45,7 @@ def child_env() -> dict[str, str]:
 
 
 def start_holder(data_dir: Path) -> subprocess.Popen[str]:
+    """A process owning the embedded server; use it as a context manager (closes its pipe, reaps it)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLD_SERVER, str(data_dir)], stdout=subprocess.PIPE, text=True, env=child_env()
     )
@@ -58,9 +57,9 @@ def start_holder(data_dir: Path) -> subprocess.Popen[str]:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["TERM", "INT", "KILL"])
 def test_server_stops_when_owner_is_signalled(tmp_path: Path, sig: signal.Signals) -> None:
-    proc = start_holder(tmp_path)
-    proc.send_signal(sig)
-    proc.wait(timeout=30)
+    with start_holder(tmp_path) as proc:
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
     assert wait_until_gone(tmp_path / "pg") == []
 
 
@@ -75,15 +74,14 @@ def test_server_stops_after_a_cli_command(tmp_path: Path) -> None:
 
 
 def test_a_second_process_joins_without_stopping_the_owner(tmp_path: Path) -> None:
-    owner = start_holder(tmp_path)
-    try:
-        env = child_env() | {"DATA_DIR": str(tmp_path)}
-        joined = subprocess.run(
-            [sys.executable, "-m", "credit_cli", "db", "migrate"], env=env, capture_output=True, text=True, timeout=120
-        )
-        assert joined.returncode == 0, joined.stderr
-        assert postgres_processes(tmp_path / "pg"), "the guest must not stop the owner's server"
-    finally:
-        owner.terminate()
-        owner.wait(timeout=30)
+    with start_holder(tmp_path) as owner:
+        try:
+            env = child_env() | {"DATA_DIR": str(tmp_path)}
+            joined = subprocess.run([sys.executable, "-m", "credit_cli", "db", "migrate"], env=env,
+                                    capture_output=True, text=True, timeout=120)
+            assert joined.returncode == 0, joined.stderr
+            assert postgres_processes(tmp_path / "pg"), "the guest must not stop the owner's server"
+        finally:
+            owner.terminate()
+            owner.wait(timeout=30)
     assert wait_until_gone(tmp_path / "pg") == []

@@ -3,6 +3,7 @@ trained on them (a real bundle directory loaded through credit_core.model and th
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,14 @@ async def seed(url: str, apps: list[dict[str, Any]], frame: pl.DataFrame, bundle
         return key
     finally:
         await conn.close()
+
+
+async def settled(app: Any) -> None:
+    """Wait on the explain service's own work for the served bundle: its context (built on first use), then its
+    background tasks (SHAP precompute and prune)."""
+    bundle = app.state.holder.bundle
+    assert bundle is not None, "no model loaded at startup"
+    state = app.state.explain
+    await state.context_for(bundle)
+    while state._tasks:
+        await asyncio.gather(*list(state._tasks), return_exceptions=True)

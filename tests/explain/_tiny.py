@@ -69,9 +69,6 @@ class TinyBundle:
     def predict_proba(self, x: pd.DataFrame) -> np.ndarray:
         return self.model.predict_proba(x)[:, 1]
 
-    def decide(self, p: float) -> str:
-        return "refused" if p >= self.threshold else "granted"
-
 
 def train(out: Path, n: int = 3000, seed: int = 3) -> tuple[TinyBundle, pl.DataFrame]:
     """Bundle + the full labelled feature frame (SK_ID_CURR, TARGET, features); writes reference.parquet."""

@@ -81,12 +81,7 @@ async def test_service_prunes_after_its_precompute(seeded: dict[str, Any]) -> No
         app = create_app(ExplainSettings(database_url=seeded["url"], model_poll_seconds=0.2, shap_batch_size=150,
                                          similar_index=False))
         async with LifespanManager(app):
-            state = app.state.explain
-            for _ in range(1200):
-                if state.context is not None and not state._tasks:
-                    break
-                await asyncio.sleep(0.1)
-            assert state.context is not None and not state._tasks, "precompute did not finish"
+            await _service.settled(app)
         assert await _rows_per_version(conn) == {"cat-1": N_CLIENTS, "cat-prev": 50}
     finally:
         await conn.close()
@@ -101,11 +96,7 @@ async def test_no_pruning_when_disabled(seeded: dict[str, Any]) -> None:
         app = create_app(ExplainSettings(database_url=seeded["url"], model_poll_seconds=0.2, prune_shap=False,
                                          similar_index=False))
         async with LifespanManager(app):
-            state = app.state.explain
-            for _ in range(1200):
-                if state.context is not None and not state._tasks:
-                    break
-                await asyncio.sleep(0.1)
+            await _service.settled(app)
         counts = await _rows_per_version(conn)
         assert counts["cat-1"] == N_CLIENTS and all(counts[v] == 50 for v in OLD_VERSIONS)
     finally:

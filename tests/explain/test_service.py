@@ -14,6 +14,7 @@ from asgi_lifespan import LifespanManager
 from credit_core import model
 from credit_explain.config import ExplainSettings
 from credit_explain.main import create_app
+from tests._waiting import until_async
 from tests.explain import _service
 
 N_CLIENTS, UNLABELLED = 1500, 100
@@ -40,18 +41,8 @@ async def client(seeded: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=manager.app)
         headers = {"Authorization": f"Bearer {seeded['key']}"}
         async with httpx.AsyncClient(transport=transport, base_url="http://explain", headers=headers) as c:
-            state = app.state.explain
-            for _ in range(600):  # context + similar index + SHAP precompute
-                if state.context is not None and not state._tasks:
-                    break
-                await _sleep(0.1)
+            await _service.settled(app)  # context + similar index + SHAP precompute
             yield c
-
-
-async def _sleep(seconds: float) -> None:
-    import asyncio
-
-    await asyncio.sleep(seconds)
 
 
 def _raw(bundle: Any, frame: pl.DataFrame) -> np.ndarray:
@@ -209,7 +200,6 @@ async def test_post_explain_new_application(client: httpx.AsyncClient, seeded: d
 
 async def test_hot_swap_rebuilds_the_context(client: httpx.AsyncClient, seeded: dict[str, Any],
                                              tmp_path: Path) -> None:
-    import asyncio
 
     frame = seeded["frame"].head(N_CLIENTS - UNLABELLED)
     bundle_dir = _service.write_bundle(frame, tmp_path / "v2", version="cat-2", threshold=0.4)
@@ -223,12 +213,12 @@ async def test_hot_swap_rebuilds_the_context(client: httpx.AsyncClient, seeded: 
                 str(bundle_dir), seeded["bundle"].metadata["feature_set_version"],
             )
         cid = int(frame["SK_ID_CURR"][0])
-        for _ in range(100):
-            body = (await client.get(f"/v1/clients/{cid}/explanation")).json()
-            if body["meta"]["model_version"] == "cat-2":
-                break
-            await asyncio.sleep(0.1)
-        assert body["meta"]["model_version"] == "cat-2"
+
+        async def explained_by_the_new_version() -> dict[str, Any] | None:  # the registry is polled every 0.2 s
+            body: dict[str, Any] = (await client.get(f"/v1/clients/{cid}/explanation")).json()
+            return body if body["meta"]["model_version"] == "cat-2" else None
+
+        body = await until_async(explained_by_the_new_version, "the activated version explaining")
         total = body["base_value"] + sum(c["shap"] for c in body["contributions"]) + body["rest"]["shap"]
         assert total == pytest.approx(body["prediction"]["log_odds"], abs=1e-6)
     finally:

@@ -12,8 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +22,10 @@ import pytest
 
 from credit_core import db, feature_store
 from credit_core.service import auth
+from tests._waiting import until_async
 from tests.scoring import _bundle
+from tests.scoring._env import register
 from tests.scoring._outage import Outage
-from tests.scoring.conftest import register
 from tests.web._stack import free_port
 
 N_CLIENTS, FIRST_ID = 200, 500_000
@@ -117,17 +117,15 @@ async def _ready(base: str) -> bool:
             return False
 
 
-async def _until(check: Callable[[], object], what: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + HANG_SECONDS
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the scoring service exited ({process.returncode}) waiting for {what}"
+async def _until(check: Callable[[], Awaitable[bool] | bool], what: str, process: subprocess.Popen[bytes]) -> None:
+    async def checked() -> bool:
         result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return
-        await asyncio.sleep(0.1)
-    pytest.fail(f"hung: {what} not reached after {HANG_SECONDS:.0f} s")
+        return await result if isinstance(result, Awaitable) else result
+
+    def exited() -> str | None:
+        return None if process.poll() is None else f"the scoring service exited ({process.returncode})"
+
+    await until_async(checked, what, stop=exited, seconds=HANG_SECONDS)
 
 
 async def test_outage_gives_503_then_recovers_and_every_200_is_audited(

@@ -11,8 +11,7 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import httpx
 import psutil
 import pytest
 
+from tests._waiting import until
 from tests.ops import _processes
 from tests.web._stack import free_port
 
@@ -52,17 +52,18 @@ def _credit(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _wait_until(run: Run, what: str, ready: object) -> None:
-    deadline = time.monotonic() + HANG_SECONDS
-    while time.monotonic() < deadline:
-        assert run.process.poll() is None, f"credit run exited ({run.process.returncode}):\n{run.text()[-4000:]}"
+def _wait_until(run: Run, what: str, ready: Callable[[], object]) -> None:
+    def check() -> object:
         try:
-            if callable(ready) and ready():
-                return
+            return ready()
         except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{what} not ready after {HANG_SECONDS:.0f} s:\n{run.text()[-4000:]}")
+            return False
+
+    def exited() -> str | None:
+        code = run.process.poll()
+        return None if code is None else f"credit run exited ({code}):\n{run.text()[-4000:]}"
+
+    until(check, f"{what} ready", stop=exited, seconds=HANG_SECONDS, context=lambda: run.text()[-4000:])
 
 
 @dataclass
@@ -141,8 +142,8 @@ def _first_run(run: Run) -> None:
 
     # Through the dashboard, with the demo login the command printed: the score fragment comes from scoring
     # through web's own API key (both created by the run command).
+    from tests.web._session import sign_in
     from tests.web._stack import Login
-    from tests.web.conftest import sign_in
 
     printed = re.search(r"login: (\S+)\s+password: (\S+)", run.text())
     assert printed, f"no demo login printed:\n{run.text()[-2000:]}"

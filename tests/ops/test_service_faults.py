@@ -6,25 +6,16 @@ connections to the stopped process must not stay broken)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from credit_web.i18n.panels import MESSAGES
 from tests.web._panels import HX, no_traceback, text_of
 from tests.web._stack import Stack, ensure_running, stop_service
-from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.slow
 SCORING_DOWN = MESSAGES["notice.scoring_down"]["en"]
 EXPLAIN_DOWN = MESSAGES["notice.explain_down"]["en"]
-
-
-@pytest.fixture(scope="module")
-def web(stack: Stack) -> Iterator[httpx.Client]:
-    with sign_in(stack.web_url, stack.advisor) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

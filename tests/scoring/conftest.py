@@ -3,49 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from credit_core import db, feature_store, registry
+from credit_core import db, feature_store
 from credit_core.service import auth
-from credit_scoring.config import ScoringSettings
 from credit_scoring.main import create_app
 from tests.scoring import _bundle
-
-N_CLIENTS = 300
-FIRST_ID = 100_000
-
-
-@dataclass
-class ScoringEnv:
-    url: str
-    engine: AsyncEngine
-    models_dir: Path
-    api_key: str
-
-    def settings(self, **overrides: object) -> ScoringSettings:
-        values: dict[str, object] = {"database_url": self.url, "model_poll_seconds": 0.2,
-                                     "models_dir": self.models_dir, **overrides}
-        return ScoringSettings(**values)  # type: ignore[arg-type]
-
-
-async def register(engine: AsyncEngine, bundle_meta: dict[str, Any]) -> None:
-    """Register a bundle in the registry and make it the active one."""
-    async with db.session_factory(engine)() as session:
-        await registry.register(session, bundle_meta, activate=True)
-
-
-async def activate(engine: AsyncEngine, version: str) -> None:
-    async with db.session_factory(engine)() as session:
-        await registry.activate(session, version)
+from tests.scoring._env import FIRST_ID, N_CLIENTS, ScoringEnv, register
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +51,3 @@ async def client(app: FastAPI, scoring_env: ScoringEnv) -> AsyncIterator[httpx.A
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://scoring",
                                  headers=headers) as c:
         yield c
-
-
-async def decision_count(engine: AsyncEngine) -> int:
-    async with engine.connect() as conn:
-        return int((await conn.execute(sa.text("SELECT count(*) FROM decision"))).scalar_one())

@@ -12,9 +12,9 @@ import numpy as np
 import orjson
 import pytest
 
-from credit_scoring import audit
-from credit_scoring.scoring import Scores
-from tests.scoring.conftest import FIRST_ID, ScoringEnv
+from credit_core.scoring import audit
+from credit_core.scoring.scores import Scores
+from tests.scoring._env import FIRST_ID, ScoringEnv
 
 ROWS = audit.COPY_FROM_ROWS + 36
 STORED = ("client_id", "application_hash", "model_version", "probability", "threshold", "decision", "feature_hash",

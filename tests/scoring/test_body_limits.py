@@ -8,7 +8,7 @@ from asgi_lifespan import LifespanManager
 
 from credit_core.service.limits import DEFAULT_MAX_BODY_BYTES
 from credit_scoring.main import create_app
-from tests.scoring.conftest import ScoringEnv, decision_count
+from tests.scoring._env import ScoringEnv, decision_count
 from tests.scoring.test_score import APPLICATION
 
 # A fuller application (~0.8 KB as JSON): 10,000 of them are well above the default 5 MiB limit.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.scoring.conftest import FIRST_ID
+from tests.scoring._env import FIRST_ID
 
 CLIENT = FIRST_ID + 42
 

@@ -11,7 +11,7 @@ from asgi_lifespan import LifespanManager
 
 from credit_core import model
 from credit_scoring.main import create_app
-from tests.scoring.conftest import ScoringEnv
+from tests.scoring._env import ScoringEnv
 
 REPORT = {"auc": 0.71, "threshold": 0.24, "roc_curve": {"fpr": [0.0, 0.5, 1.0], "tpr": [0.0, 0.8, 1.0]},
           "confusion": {"tn": 5, "fp": 1, "fn": 2, "tp": 3}, "fairness": {"CODE_GENDER": []}}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import hypothesis
@@ -14,7 +13,8 @@ import uvicorn
 from schemathesis.checks import not_a_server_error
 
 from credit_scoring.main import create_app
-from tests.scoring.conftest import ScoringEnv
+from tests._waiting import until
+from tests.scoring._env import ScoringEnv
 
 pytestmark = pytest.mark.slow
 
@@ -32,10 +32,7 @@ def server(scoring_env: ScoringEnv) -> Iterator[str]:
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
+    until(lambda: uv.started, "uvicorn started", stop=lambda: None if thread.is_alive() else "its thread exited")
     yield f"http://127.0.0.1:{port}"
     uv.should_exit = True
     thread.join(10)

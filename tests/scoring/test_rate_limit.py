@@ -9,7 +9,7 @@ from asgi_lifespan import LifespanManager
 from credit_core import db
 from credit_core.service import auth
 from credit_scoring.main import create_app
-from tests.scoring.conftest import FIRST_ID, ScoringEnv
+from tests.scoring._env import FIRST_ID, ScoringEnv
 
 
 async def test_429_with_retry_after_per_key(scoring_env: ScoringEnv) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.scoring.conftest import FIRST_ID, ScoringEnv, decision_count
+from tests.scoring._env import FIRST_ID, ScoringEnv, decision_count
 
 PROBLEM = "application/problem+json"
 APPLICATION = {"NAME_CONTRACT_TYPE": "Cash loans", "CODE_GENDER": "F", "AMT_INCOME_TOTAL": 180000.0,

@@ -6,7 +6,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from credit_scoring.main import create_app
-from tests.scoring.conftest import FIRST_ID, ScoringEnv
+from tests.scoring._env import FIRST_ID, ScoringEnv
 
 PROTECTED = [("GET", f"/v1/clients/{FIRST_ID}/score"), ("POST", "/v1/score"), ("POST", "/v1/score/batch"),
              ("GET", "/v1/model"), ("GET", "/v1/models/credit-default"), ("POST", "/v1/models/credit-default:predict"),

@@ -14,13 +14,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests._waiting import until
 
 READY_TIMEOUT_SECONDS = 300.0  # explain precomputes every client's SHAP before it is ready
 TRAIN_ITERATIONS = 60
@@ -83,19 +84,17 @@ def seed(env: dict[str, str], synth_dir: Path) -> tuple[str, Login, Login]:
     return api_key, advisor, admin
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], name: str, ready: object) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode} before being ready")
+def _wait(url: str, process: subprocess.Popen[bytes], name: str, ready: Callable[[httpx.Response], object]) -> None:
+    def check() -> object:
         try:
-            response = httpx.get(url, timeout=2)
-            if callable(ready) and ready(response):
-                return
+            return ready(httpx.get(url, timeout=2))
         except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{name} not ready after {READY_TIMEOUT_SECONDS:.0f} s")
+            return False
+
+    def exited() -> str | None:
+        return None if process.poll() is None else f"exited with {process.returncode} before being ready"
+
+    until(check, f"{name} ready", stop=exited, seconds=READY_TIMEOUT_SECONDS)
 
 
 def _explain_ready(response: httpx.Response) -> bool:

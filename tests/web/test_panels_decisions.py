@@ -3,7 +3,7 @@ Postgres with who and when (follow the model, or override it with a mandatory re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,17 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from credit_core import db
 from credit_core.orm import AdvisorDecision, Decision
 from tests.web._panels import HX, api, clients_by_decision, no_traceback, text_of
+from tests.web._session import sign_in
 from tests.web._stack import Stack
-from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.slow
 OPPOSITE = {"granted": "refused", "refused": "granted"}
-
-
-@pytest.fixture(scope="module")
-def web(stack: Stack) -> Iterator[httpx.Client]:
-    with sign_in(stack.web_url, stack.advisor) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -3,23 +3,14 @@ answer for that client, in the reader's language, with a drawable chart and its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from credit_core import features
 from tests.web._panels import HX, api, chart_specs, clients_by_decision, no_traceback, pct, text_of
 from tests.web._stack import Stack
-from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def web(stack: Stack) -> Iterator[httpx.Client]:
-    with sign_in(stack.web_url, stack.advisor) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from tests.web._panels import HX, api, chart_specs, clients_by_decision, no_traceback, pct, text_of
 from tests.web._stack import Stack
-from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def web(stack: Stack) -> Iterator[httpx.Client]:
-    with sign_in(stack.web_url, stack.advisor) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -4,22 +4,15 @@ explain (the same answer as explain's own API), and bad input is refused inline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.web._panels import HX, api, chart_specs, clients_by_decision, no_traceback, pct, text_of
+from tests.web._session import sign_in
 from tests.web._stack import Stack
-from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def web(stack: Stack) -> Iterator[httpx.Client]:
-    with sign_in(stack.web_url, stack.advisor) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

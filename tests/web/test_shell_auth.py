@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.web._session import csrf_from, sign_in
 from tests.web._stack import Stack
-from tests.web.conftest import csrf_from, sign_in
 
 pytestmark = pytest.mark.slow
 

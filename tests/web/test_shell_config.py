@@ -9,8 +9,8 @@ import sys
 import httpx
 import pytest
 
+from tests.web._session import csrf_from, sign_in
 from tests.web._stack import Stack, extra_web, free_port
-from tests.web.conftest import csrf_from, sign_in
 
 pytestmark = pytest.mark.slow
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import Any
 
 import httpx
 import pytest
 
 from credit_web.backends import Backends
 from credit_web.request_ids import current_request_id
+from tests._waiting import until
+from tests.web._session import sign_in
 from tests.web._stack import Stack
-from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -158,14 +161,9 @@ def _log_lines_with(stack: Stack, service: str, request_id: str) -> list[dict[st
     return found
 
 
-def _eventually(check, seconds: float = 10.0):  # type: ignore[no-untyped-def]
-    """Logs reach the file asynchronously: poll (bounded) instead of asserting at once."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
+def _eventually(check: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Logs reach the file asynchronously: wait (bounded) for the lines instead of asserting at once."""
+    return until(check, "the request's log lines")
 
 
 async def test_backends_forward_the_api_key_and_the_current_request_id(stack: Stack) -> None:

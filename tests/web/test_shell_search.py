@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.web._session import sign_in
 from tests.web._stack import Stack
-from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.slow
 PANEL_IDS = ("score-panel", "why-panel", "profile-panel", "compare-panel", "similar-panel", "whatif-panel",

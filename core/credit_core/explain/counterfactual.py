@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from credit_core import decision
 from credit_core.explain._bundle import BundleLike, raw_output, sigmoid
 from credit_core.explain.recompute import Featurizer, merged_rows
 
@@ -53,19 +54,19 @@ def grid() -> list[Candidate]:
 
 def search(bundle: BundleLike, stored: pl.DataFrame, application: dict[str, Any], featurize: Featurizer,
            threshold: float) -> dict[str, Any]:
-    """`stored` is the client's one-row feature frame; probability ≥ threshold means refused."""
+    """`stored` is the client's one-row feature frame; decided by credit_core.decision at `threshold`."""
     candidates = grid()
     frame = merged_rows(stored, [c.apply(application) for c in candidates], featurize)
     proba = sigmoid(raw_output(bundle, frame))
     current = float(sigmoid(raw_output(bundle, stored.head(1)))[0])
     result: dict[str, Any] = {
         "threshold": threshold,
-        "current": {"probability": current, "decision": "refused" if current >= threshold else "granted"},
+        "current": {"probability": current, "decision": decision.decide(current, threshold)},
         "candidates_scored": len(candidates),
     }
-    if current < threshold:
+    if not decision.is_refused(current, threshold):
         return {**result, "status": "already_granted"}
-    ok = np.flatnonzero(proba < threshold)
+    ok = np.flatnonzero(~decision.is_refused(proba, threshold))
     if len(ok) == 0:
         return {**result, "status": "none_within_bounds",
                 "bounds": {"credit_factor_min": min(CREDIT_FACTORS), "term_factor_max": max(TERM_FACTORS)}}
@@ -79,5 +80,5 @@ def search(bundle: BundleLike, stored: pl.DataFrame, application: dict[str, Any]
         "changes": {f: {"from": application.get(f), "to": changed.get(f)} for f in CHANGED_FIELDS
                     if application.get(f) != changed.get(f)},
         "probability": float(proba[ok[0]]),
-        "decision": "granted",
+        "decision": decision.GRANTED,
     }

@@ -45,7 +45,8 @@ def beeswarm(
     """For the top features: sampled (shap, value quantile) points; value quantile is null when missing."""
     top = [item["feature"] for item in mean_abs(batch)[:features]]
     rng = np.random.default_rng(seed)
-    rows = np.sort(rng.choice(len(frame), size=min(points, len(frame)), replace=False)) if len(frame) else []
+    rows: np.ndarray | list[int] = (
+        np.sort(rng.choice(len(frame), size=min(points, len(frame)), replace=False)) if len(frame) else [])
     out = []
     for name in top:
         j = batch.feature_names.index(name)

@@ -25,7 +25,7 @@ class ShapBatch:
 
     @property
     def log_odds(self) -> np.ndarray:
-        return self.base_value + self.values.sum(axis=1)
+        return np.asarray(self.base_value + self.values.sum(axis=1), dtype=np.float64)
 
 
 def compute(bundle: BundleLike, frame: pl.DataFrame, *, thread_count: int = -1) -> ShapBatch:

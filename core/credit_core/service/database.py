@@ -1,16 +1,21 @@
 """The services' database access: a SQLAlchemy engine for ORM work and a raw asyncpg pool for hot paths.
 
-The raw pool never pings a connection before use (that would be a round trip per request): asyncpg
-replaces a pooled connection it has seen closed, and `with_retry` reruns an idempotent read once on a fresh
-connection when the one it got turns out to be dead. The engine pre-pings by default (cheap where it is used:
-cached key lookups, registry polls). Connecting and statements fail fast: an outage answers 503, never hangs.
+Why two pools: the engine serves the ORM (registry polls, API-key lookups: rare, cached, pre-pinged), the raw pool
+the hot paths (a score's feature read and audit write), where SQLAlchemy's per-statement machinery and a pre-ping
+round trip would cost more than the statement.
+
+The raw pool never pings a connection before use (that would be a round trip per request): asyncpg replaces a
+pooled connection it has seen closed. One retry policy (`once_more_if_dead`) serves every raw-pool user: a read
+that meets a dead connection runs once more on a fresh one, a write never (its commit may have happened). Use it
+through `with_retry` (a pooled connection per call) or `HeldConnection` (one connection kept between calls).
+Connecting and statements fail fast: an outage answers 503, never hangs.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -88,18 +93,62 @@ async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     """A pooled connection; one that fails as dead is closed, never handed out again."""
     async with pool.acquire(timeout=CONNECT_TIMEOUT_SECONDS * 2) as conn:
         try:
-            yield conn
+            yield cast(asyncpg.Connection, conn)  # a proxy that forwards every Connection method
         except DEAD_CONNECTION_ERRORS:
             conn.terminate()
             raise
 
 
-async def with_retry(pool: asyncpg.Pool, read: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-    """Run an idempotent `read` on a pooled connection, once more on a fresh one if the first was dead.
-    (Writes use `connection` and are not retried: a commit may have happened before the connection died.)"""
+async def once_more_if_dead(attempt: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
+    """The retry policy: run `attempt`; if its connection turned out dead and the operation is idempotent (a
+    read), run it once more (the attempt takes a fresh connection). A write is never retried: its commit may have
+    happened before the connection died."""
     try:
-        async with connection(pool) as conn:
-            return await read(conn)
+        return await attempt()
     except DEAD_CONNECTION_ERRORS:
+        if not idempotent:
+            raise
+        return await attempt()
+
+
+async def with_retry(pool: asyncpg.Pool, read: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    """Run an idempotent `read` on a pooled connection, under the retry policy (writes use `connection`)."""
+
+    async def attempt() -> T:
         async with connection(pool) as conn:
             return await read(conn)
+
+    return await once_more_if_dead(attempt, idempotent=True)
+
+
+class HeldConnection:
+    """One pooled connection kept between operations, for a worker that runs statement after statement (a pool
+    acquire + release per statement costs ~80 µs of CPU and several event-loop turns). Operations follow the
+    retry policy; a connection that fails in any way is closed (its state is unknown) and replaced on next use."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self._conn: asyncpg.pool.PoolConnectionProxy | None = None
+
+    async def read(self, operation: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        return await once_more_if_dead(lambda: self._run(operation), idempotent=True)
+
+    async def write(self, operation: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        return await once_more_if_dead(lambda: self._run(operation), idempotent=False)
+
+    async def _run(self, operation: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        if self._conn is None:
+            self._conn = await self.pool.acquire(timeout=CONNECT_TIMEOUT_SECONDS * 2)
+        try:
+            return await operation(cast(asyncpg.Connection, self._conn))
+        except BaseException:
+            await self.discard()
+            raise
+
+    async def discard(self) -> None:
+        """Close the held connection, if any (after a failure, or when the worker stops)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(asyncpg.InterfaceError):  # asyncpg already gave back one the server closed
+                conn.terminate()
+            await self.pool.release(conn)

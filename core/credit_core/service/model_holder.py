@@ -3,42 +3,55 @@
 A background task asks the registry for the active version id every `poll_seconds` (one cheap query).
 When it changes, the new bundle is loaded in a thread and the reference is swapped in one assignment:
 requests already running keep the bundle they took, new ones get the new bundle, none fails.
+
+What it holds is what the service's loader makes of a bundle directory: a ModelBundle (explain), or a
+credit_core.scoring.Scorer wrapping one (scoring: its evaluator starts compiling in the loader's thread).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Generic, Protocol, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from credit_core import registry
+from credit_core import orm, registry
+from credit_core.model import ModelBundle
+from credit_core.tasks import cancel_and_wait
 
 log = logging.getLogger("credit.model")
 
 
-def _default_loader(path: Path) -> Any:
-    from credit_core.model import ModelBundle
+class Versioned(Protocol):
+    @property
+    def version(self) -> str: ...
 
-    return ModelBundle.load(path)
+
+Served = TypeVar("Served", bound=Versioned, covariant=True)  # a holder of ModelBundle is a holder of BundleLike
 
 
-class ModelHolder:
+class ModelHolder(Generic[Served]):
+    @overload
+    def __init__(self: ModelHolder[ModelBundle], sessions: async_sessionmaker[AsyncSession], poll_seconds: float,
+                 *, models_dir: Path | None = None) -> None: ...
+    @overload
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], poll_seconds: float,
+                 loader: Callable[[Path], Served], models_dir: Path | None = None) -> None: ...
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         poll_seconds: float,
-        loader: Callable[[Path], Any] = _default_loader,
+        loader: Callable[[Path], Served] | None = None,
         models_dir: Path | None = None,
     ) -> None:
-        self.sessions, self.poll_seconds, self.loader, self.models_dir = sessions, poll_seconds, loader, models_dir
-        self.bundle: Any = None
+        self.sessions, self.poll_seconds, self.models_dir = sessions, poll_seconds, models_dir
+        self.loader: Callable[[Path], Served] = loader or ModelBundle.load  # type: ignore[assignment]  # overloads
+        self.bundle: Served | None = None
         self.active_id: object = None
-        self.metadata: Any = None  # the orm.ModelVersion row of the served bundle
+        self.metadata: orm.ModelVersion | None = None  # the registry row of the served bundle
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
@@ -78,8 +91,5 @@ class ModelHolder:
         self._task = asyncio.create_task(self._poll(), name="model-holder-poll")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)

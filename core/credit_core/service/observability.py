@@ -61,7 +61,8 @@ def route_template(scope: Scope) -> str:
 
 
 def request_id(scope: Scope) -> str | None:
-    return scope.get("state", {}).get("request_id")
+    rid: str | None = scope.get("state", {}).get("request_id")
+    return rid
 
 
 class ObservabilityMiddleware:

@@ -19,7 +19,7 @@ MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("credit.service")
 
 # Errors that mean "the database cannot be reached right now" (503), not "the code is wrong" (500).
-DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     TimeoutError,
     asyncpg.PostgresConnectionError,

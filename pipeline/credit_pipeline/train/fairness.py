@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from credit_core import decision
 from credit_pipeline.train.evaluate import auc_or_none
 
 AGE_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -36,7 +37,7 @@ def group_table(y: np.ndarray, p: np.ndarray, threshold: float, groups: np.ndarr
         if n == 0:
             continue
         yg, pg = y[mask], p[mask]
-        granted = pg < threshold
+        granted = ~decision.is_refused(pg, threshold)
         positives, negatives = int((yg == 1).sum()), int((yg == 0).sum())
         rows.append({
             "group": label,

@@ -1,6 +1,6 @@
 """Decision threshold that minimises the expected business cost of errors.
 
-Positive class = default (TARGET 1); a client is refused when p >= threshold. Errors cost:
+Positive class = default (TARGET 1); a client is refused when p >= threshold (credit_core.decision). Errors cost:
     false negative (a defaulter granted)  -> cost_fn  (lost principal: ~10 x by default)
     false positive (a good client refused) -> cost_fp  (lost margin)
 With calibrated probabilities the Bayes-optimal threshold is cost_fp / (cost_fp + cost_fn) (1/11 by default);
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from credit_core import decision
 
 GRID = np.round(np.linspace(0.0, 1.0, 201), 6)  # cost curve points (0.005 steps) for the report and the dashboard
 
@@ -32,7 +34,7 @@ class Confusion:
 
 
 def confusion(y: np.ndarray, p: np.ndarray, threshold: float) -> Confusion:
-    refused = p >= threshold
+    refused = decision.is_refused(p, threshold)
     positive = y == 1
     tp = int((refused & positive).sum())
     fp = int((refused & ~positive).sum())

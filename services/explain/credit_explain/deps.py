@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Path, Request
 
-from credit_core import features
+from credit_core import db, features
 from credit_core.explain import store
+from credit_core.explain._bundle import BundleLike
 from credit_core.explain.context import ExplainContext
 from credit_core.service.problems import ProblemError
 from credit_explain.config import ExplainSettings
@@ -21,26 +22,25 @@ def get_settings(request: Request) -> ExplainSettings:
     return settings
 
 
-def get_bundle(request: Request) -> Any:
-    bundle = request.app.state.holder.bundle
+def get_bundle(request: Request) -> BundleLike:
+    bundle: BundleLike | None = request.app.state.holder.bundle
     if bundle is None:
         raise ProblemError(503, "model not loaded", "No active model version is loaded yet.")
     return bundle
 
 
-async def get_context(request: Request, bundle: Annotated[Any, Depends(get_bundle)]) -> ExplainContext:
+async def get_context(request: Request, bundle: Annotated[BundleLike, Depends(get_bundle)]) -> ExplainContext:
     state: ExplainState = request.app.state.explain
     return await state.context_for(bundle)
 
 
 async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
     async with request.app.state.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        yield raw.driver_connection
+        yield await db.driver_connection(conn)
 
 
 SettingsDep = Annotated[ExplainSettings, Depends(get_settings)]
-BundleDep = Annotated[Any, Depends(get_bundle)]
+BundleDep = Annotated[BundleLike, Depends(get_bundle)]
 ContextDep = Annotated[ExplainContext, Depends(get_context)]
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
 ClientId = Annotated[int, Path(ge=1, le=2**62)]

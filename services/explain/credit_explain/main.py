@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from credit_core import db
+from credit_core.explain._bundle import BundleLike
+from credit_core.model import ModelBundle
 from credit_core.service import app as service_app
 from credit_core.service import auth, observability
 from credit_core.service.database import create_service_engine
@@ -26,10 +27,12 @@ plain-language reasons (FR/EN), global importance, population distributions, sim
 
 All `/v1` endpoints need `Authorization: Bearer <API key>`. Errors are RFC 9457 problem details."""
 
-HolderFactory = Callable[[async_sessionmaker[AsyncSession], ExplainSettings], Any]
+HolderFactory = Callable[[async_sessionmaker[AsyncSession], ExplainSettings], ModelHolder[BundleLike]]
 
 
-def _default_holder(sessions: async_sessionmaker[AsyncSession], config: ExplainSettings) -> ModelHolder:
+def _default_holder(
+    sessions: async_sessionmaker[AsyncSession], config: ExplainSettings
+) -> ModelHolder[ModelBundle]:
     return ModelHolder(sessions, config.model_poll_seconds, models_dir=config.models_dir)
 
 

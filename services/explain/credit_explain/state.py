@@ -17,21 +17,23 @@ from typing import Any
 import anyio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from credit_core import feature_store, features
+from credit_core import db, feature_store, features
 from credit_core.explain import context, shap_values, store
+from credit_core.explain._bundle import BundleLike
+from credit_core.service.model_holder import ModelHolder
 from credit_explain.config import ExplainSettings
 
 log = logging.getLogger("credit.explain")
 
 
 class ExplainState:
-    def __init__(self, engine: AsyncEngine, holder: Any, settings: ExplainSettings) -> None:
+    def __init__(self, engine: AsyncEngine, holder: ModelHolder[BundleLike], settings: ExplainSettings) -> None:
         self.engine, self.holder, self.settings = engine, holder, settings
         self.context: context.ExplainContext | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def context_for(self, bundle: Any) -> context.ExplainContext:
+    async def context_for(self, bundle: BundleLike) -> context.ExplainContext:
         current = self.context
         if current is not None and current.bundle is bundle:
             return current
@@ -53,7 +55,7 @@ class ExplainState:
         if not names:
             return
         async with self.engine.connect() as conn:
-            raw = (await conn.get_raw_connection()).driver_connection
+            raw = await db.driver_connection(conn)
             ids, target, matrix = await store.fetch_labelled(raw, features.FEATURE_SET_VERSION,
                                                              [numeric.index(n) for n in names])
         if len(ids):
@@ -72,7 +74,7 @@ class ExplainState:
         written = 0
         try:
             async with self.engine.connect() as lock_conn:
-                lock = (await lock_conn.get_raw_connection()).driver_connection
+                lock = await db.driver_connection(lock_conn)
                 if not await lock.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", f"client_shap:{ctx.version}"):
                     return 0
                 try:
@@ -89,7 +91,7 @@ class ExplainState:
     async def prune(self, served_version: str) -> dict[str, int]:
         """Once this version's SHAP is complete, drop the rows of versions neither active nor previously active."""
         async with self.engine.begin() as conn:
-            raw = (await conn.get_raw_connection()).driver_connection
+            raw = await db.driver_connection(conn)
             deleted = await store.prune(raw, keep=[served_version])
         for version, n in deleted.items():
             log.info("pruned %d client_shap rows of model %s", n, version)
@@ -99,7 +101,7 @@ class ExplainState:
         written = 0
         while self.context is ctx:
             async with self.engine.connect() as conn:
-                raw = (await conn.get_raw_connection()).driver_connection
+                raw = await db.driver_connection(conn)
                 ids = await store.missing_ids(raw, ctx.version, features.FEATURE_SET_VERSION,
                                               self.settings.shap_batch_size)
                 if not ids:
@@ -107,7 +109,7 @@ class ExplainState:
                 frame = feature_store.decode(await feature_store.fetch(raw, ids))
             batch = await anyio.to_thread.run_sync(partial(shap_values.compute, ctx.bundle, frame, thread_count=1))
             async with self.engine.begin() as conn:
-                raw = (await conn.get_raw_connection()).driver_connection
+                raw = await db.driver_connection(conn)
                 written += await store.write(raw, ctx.version, frame["SK_ID_CURR"].to_list(), batch.base_value,
                                              batch.values)
         return written

@@ -1,23 +1,23 @@
-"""Dependencies: settings, caller, the served bundle, a pooled database connection."""
+"""Dependencies: settings, caller, the served model's Scorer, a pooled database connection."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
 
+from credit_core.scoring.scorer import Scorer
 from credit_core.service.auth import CallerDep, require_api_key
 from credit_core.service.database import connection
 from credit_core.service.model_holder import ModelHolder
 from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError
-from credit_scoring.batcher import ScoreBatcher
 from credit_scoring.config import ScoringSettings
 
-__all__ = ["BatcherDep", "BundleDep", "CallerDep", "ConnectionDep", "HolderDep", "PoolDep", "RequestIdDep",
-           "SettingsDep", "require_api_key"]
+__all__ = ["CallerDep", "ConnectionDep", "HolderDep", "PoolDep", "RequestIdDep", "ScorerDep", "SettingsDep",
+           "require_api_key"]
 
 
 async def get_settings(request: Request) -> ScoringSettings:
@@ -25,17 +25,17 @@ async def get_settings(request: Request) -> ScoringSettings:
     return settings
 
 
-async def get_holder(request: Request) -> ModelHolder:
-    holder: ModelHolder = request.app.state.holder
+async def get_holder(request: Request) -> ModelHolder[Scorer]:
+    holder: ModelHolder[Scorer] = request.app.state.holder
     return holder
 
 
-async def get_bundle(request: Request) -> Any:
-    """The bundle at the start of the request: a concurrent hot swap never changes it mid-request."""
-    bundle = request.app.state.holder.bundle
-    if bundle is None:
+async def get_scorer(request: Request) -> Scorer:
+    """The served model at the start of the request: a concurrent hot swap never changes it mid-request."""
+    scorer: Scorer | None = request.app.state.holder.bundle
+    if scorer is None:
         raise ProblemError(503, "model not loaded", "No active model version is loaded yet.")
-    return bundle
+    return scorer
 
 
 async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
@@ -49,19 +49,13 @@ async def get_pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
-async def get_batcher(request: Request) -> ScoreBatcher:
-    batcher: ScoreBatcher = request.app.state.batcher
-    return batcher
-
-
 async def get_request_id(request: Request) -> str | None:
     return request_id(request.scope)
 
 
 SettingsDep = Annotated[ScoringSettings, Depends(get_settings)]
-HolderDep = Annotated[ModelHolder, Depends(get_holder)]
-BundleDep = Annotated[Any, Depends(get_bundle)]
+HolderDep = Annotated[ModelHolder[Scorer], Depends(get_holder)]
+ScorerDep = Annotated[Scorer, Depends(get_scorer)]
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
-BatcherDep = Annotated[ScoreBatcher, Depends(get_batcher)]
 RequestIdDep = Annotated[str | None, Depends(get_request_id)]

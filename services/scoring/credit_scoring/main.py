@@ -9,24 +9,22 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 from pydantic import BaseModel
 
 from credit_core import db
 from credit_core.model import ModelBundle
+from credit_core.scoring.coalescer import ScoreCoalescer
+from credit_core.scoring.scorer import Scorer
 from credit_core.service import app as service_app
 from credit_core.service import auth, observability
 from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
-from credit_scoring import scoring
-from credit_scoring.batcher import ScoreBatcher
 from credit_scoring.config import ScoringSettings
 from credit_scoring.routes import decisions, health, kserve, model, score
 
-COMPILE_POLL_SECONDS = 0.2
 APPLICATION_NAME = "credit-scoring"  # the raw pool's connections, as pg_stat_activity shows them
 BATCH_PATH = r"/v1/score/batch"
 KSERVE_PREDICT_PATH = r"/v1/models/[^/]+:predict"
@@ -47,18 +45,17 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
-async def _freeze_once_compiled(holder: ModelHolder) -> None:
+async def _freeze_once_compiled(holder: ModelHolder[Scorer]) -> None:
     """The first model's evaluator compiles in the background, after the startup heap was frozen, and brings numba
     (~80k long-lived objects, ~30 ms more per full collection): freeze them too once it is done."""
-    bundle = holder.bundle
-    if bundle is None:
+    scorer = holder.bundle
+    if scorer is None:
         return
-    while scoring.compiling(bundle):
-        await asyncio.sleep(COMPILE_POLL_SECONDS)
+    await asyncio.to_thread(scorer.compiled.wait)
     gc.freeze()  # no collect first: traffic may be flowing (a full pass stalls it ~0.1 s)
 
 
-def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | None = None) -> FastAPI:
+def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundle] | None = None) -> FastAPI:
     """The service; `bundle_loader` (path -> bundle) defaults to credit_core.model.ModelBundle.load."""
     config = settings if isinstance(settings, ScoringSettings) else ScoringSettings(**settings.model_dump())
     metrics = observability.Metrics("scoring")
@@ -70,28 +67,25 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | Non
         pool = await create_raw_pool(url, max_size=config.db_pool_size,
                                      synchronous_commit=config.audit_synchronous_commit,
                                      application_name=APPLICATION_NAME)
-        batcher = ScoreBatcher(pool)
+        coalescer = ScoreCoalescer(pool)
         sessions = db.session_factory(engine)
         load = bundle_loader or ModelBundle.load
 
-        def load_for_scoring(path: Path) -> Any:  # in the loader's thread: compile before the swap, not per request
-            bundle = load(path)
-            scoring.prepare(bundle)
-            return bundle
+        def load_scorer(path: Path) -> Scorer:  # in the loader's thread, before the swap: never per request
+            return Scorer(load(path), compile_in_background=True)
 
-        holder = ModelHolder(sessions, config.model_poll_seconds, loader=load_for_scoring,
-                             models_dir=config.models_dir)
-        app.state.engine, app.state.pool, app.state.holder, app.state.batcher = engine, pool, holder, batcher
+        holder = ModelHolder(sessions, config.model_poll_seconds, loader=load_scorer, models_dir=config.models_dir)
+        app.state.engine, app.state.pool, app.state.holder, app.state.coalescer = engine, pool, holder, coalescer
         app.state.key_verifier = auth.KeyVerifier(sessions)
         await holder.start()
-        batcher.start()
+        coalescer.start()
         service_app.freeze_startup_heap()
         refreeze = asyncio.create_task(_freeze_once_compiled(holder))
         try:
             yield
         finally:
             refreeze.cancel()
-            await batcher.stop()
+            await coalescer.stop()
             await holder.stop()
             try:
                 await asyncio.wait_for(pool.close(), timeout=5)

@@ -50,22 +50,26 @@ def _field(column: homecredit.Column, *, key_required: bool) -> tuple[Any, Any]:
 
 
 def _row_model(table: homecredit.Table, name: str, *, skip: tuple[str, ...] = ()) -> type[Schema]:
-    fields = {c.name: _field(c, key_required=False) for c in table.columns
-              if c.kind is not homecredit.Kind.TARGET and c.name not in skip}
-    return create_model(name, __base__=Schema, __doc__=f"One `{table.name}` row (Home Credit columns).",
-                        **fields)  # type: ignore[call-overload, no-any-return]
+    fields: dict[str, Any] = {c.name: _field(c, key_required=False) for c in table.columns
+                              if c.kind is not homecredit.Kind.TARGET and c.name not in skip}
+    model: type[Schema] = create_model(name, __base__=Schema,
+                                       __doc__=f"One `{table.name}` row (Home Credit columns).", **fields)
+    return model
 
 
 _HISTORY_TABLES = tuple(t for t in homecredit.TABLES if t is not homecredit.APPLICATION)
 HISTORY_ROW_MODELS: dict[str, type[Schema]] = {
     t.name: _row_model(t, "".join(part.title() for part in t.name.split("_")) + "Row") for t in _HISTORY_TABLES
 }
+_HISTORY_FIELDS: dict[str, Any] = {
+    name: (list[model] | None, Field(default=None, max_length=MAX_HISTORY_ROWS))  # type: ignore[valid-type]
+    for name, model in HISTORY_ROW_MODELS.items()
+}
 History = create_model(
     "History",
     __base__=Schema,
     __doc__="The applicant's past credits, per raw table (all optional; omitted = unknown).",
-    **{name: (list[model] | None, Field(default=None, max_length=MAX_HISTORY_ROWS))  # type: ignore[valid-type]
-       for name, model in HISTORY_ROW_MODELS.items()},
+    **_HISTORY_FIELDS,
 )
 
 _ApplicationFields = _row_model(homecredit.APPLICATION, "ApplicationFields")
@@ -82,7 +86,7 @@ class Application(_ApplicationFields):  # type: ignore[misc, valid-type]
     """A new credit application: the raw Home Credit application columns (+ optional history)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [APPLICATION_EXAMPLE]})
-    history: History | None = None  # type: ignore[valid-type]
+    history: History | None = None
 
     def raw(self) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]] | None]:
         data = self.model_dump(exclude={"history"})

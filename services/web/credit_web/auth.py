@@ -78,7 +78,7 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> U
     # argon2 is deliberately slow (tens of ms): keep it (and the first dummy hash) off the event loop.
     if not await anyio.to_thread.run_sync(lambda: _verify(stored or _dummy_hash(), password)) or row is None:
         return None
-    if _hasher.check_needs_rehash(stored):
+    if stored is not None and _hasher.check_needs_rehash(stored):
         row.password_hash = hash_password(password)
         await session.commit()
     return User(row.username, row.role)

@@ -35,7 +35,8 @@ async def fetch(app: FastAPI, backends: Backends) -> list[dict[str, Any]] | None
     cache: dict[str, Any] = app.state.catalogue_cache
     now = time.monotonic()
     if cache.get("features") is not None and cache.get("until", 0.0) > now:
-        return cache["features"]
+        features: list[dict[str, Any]] = cache["features"]
+        return features
     try:
         body = await backends.explain("GET", "/v1/features")
     except (BackendUnavailable, BackendProblem):

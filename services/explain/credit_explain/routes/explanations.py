@@ -11,7 +11,7 @@ import polars as pl
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from credit_core import features
+from credit_core import decision, features
 from credit_core.explain import client_row, explanation, recompute, shap_values, store
 from credit_core.explain._bundle import sigmoid
 from credit_core.service.problems import ProblemError
@@ -20,13 +20,6 @@ from credit_explain.schemas import ExplainRequest
 
 router = APIRouter()
 Top = Annotated[int, Query(ge=1, le=500)]
-
-
-def _decision(bundle: Any, probability: float) -> str:
-    decide = getattr(bundle, "decide", None)
-    if decide is not None:
-        return str(decide(probability))
-    return "refused" if probability >= bundle.threshold else "granted"
 
 
 @router.get("/clients/{client_id}/explanation", response_class=Response)
@@ -86,7 +79,7 @@ async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) ->
     p = float(sigmoid(np.float64(payload["prediction"]["log_odds"])))
     payload["meta"]["shap_source"] = "live"
     payload["decision"] = {"probability": p, "threshold": float(ctx.bundle.threshold),
-                           "decision": _decision(ctx.bundle, p)}
+                           "decision": decision.decide(p, ctx.bundle.threshold)}
     if body.client_id is not None:
         payload["client_id"], payload["changes"] = body.client_id, body.changes
     return payload

@@ -8,8 +8,9 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from credit_core.scoring.audit import Scored
+from credit_core.scoring.batches import Chunk
 from credit_scoring.schemas import ScoreOut
-from credit_scoring.scorer import Chunk, Scored
 
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
@@ -27,7 +28,7 @@ def problem_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
 def score_out(scored: Scored) -> ScoreOut:
     result, stored = scored
     return ScoreOut(
-        client_id=result.client_id, probability_default=result.probability, decision=result.decision,  # type: ignore[arg-type]
+        client_id=result.client_id, probability_default=result.probability, decision=result.decision,
         threshold=result.threshold, margin=result.margin, risk_band=result.risk_band,
         model_version=result.model_version, decision_id=stored.decision_id, scored_at=stored.scored_at,
         application_hash=result.application_hash,

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from credit_core import model
-from credit_scoring import audit
+from credit_core import decision
+from credit_core.scoring import audit
 from credit_scoring.deps import ConnectionDep
 from credit_scoring.routes._convert import json_response, problem_docs
 from credit_scoring.schemas import MAX_ID, DecisionsOut
@@ -29,7 +29,7 @@ async def client_decisions(
     decisions = [
         {"decision_id": r["id"], "client_id": r["client_id"], "probability": r["probability"],
          "threshold": r["threshold"], "decision": r["decision"],
-         "risk_band": model.risk_band(r["probability"], r["threshold"]), "model_version": r["model_version"],
+         "risk_band": decision.risk_band(r["probability"], r["threshold"]), "model_version": r["model_version"],
          "caller": r["caller"], "request_id": r["request_id"], "feature_hash": r["feature_hash"],
          "decided_at": r["created_at"]}
         for r in rows

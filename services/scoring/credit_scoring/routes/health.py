@@ -34,6 +34,6 @@ async def readyz(request: Request) -> Health:
             await with_retry(request.app.state.pool, lambda conn: conn.fetchval("SELECT 1"))
     except Exception as exc:
         raise ProblemError(503, "not ready", "The database is unreachable.") from exc
-    if not holder.ready:
+    if holder.bundle is None:
         raise ProblemError(503, "not ready", "No model is loaded.")
-    return Health(status="ready", model_version=str(holder.bundle.version))
+    return Health(status="ready", model_version=holder.bundle.version)

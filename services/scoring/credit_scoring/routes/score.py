@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from credit_core.scoring import batches
 from credit_core.service.auth import require_api_key
 from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError
-from credit_scoring import scorer
-from credit_scoring.deps import BundleDep, CallerDep, PoolDep, RequestIdDep, SettingsDep, get_bundle
+from credit_scoring.deps import CallerDep, PoolDep, RequestIdDep, ScorerDep, SettingsDep, get_scorer
 from credit_scoring.routes._convert import batch_items, json_response, problem_docs, score_dict, score_out
 from credit_scoring.routes._lean import LeanRoute, path_parameter
 from credit_scoring.schemas import MAX_ID, Application, BatchOut, BatchRequest, ItemError, ScoreOut
@@ -22,9 +22,9 @@ async def score_client(request: Request) -> Response:
     """Score a known client from its stored features; the decision is audited before the response."""
     # The hot path: a LeanRoute (no FastAPI parameter solving), app state read directly.
     client_id = _client_id(request.path_params["client_id"])
-    bundle = await get_bundle(request)
-    scored = await request.app.state.batcher.score(bundle, client_id, caller=await require_api_key(request),
-                                                   request_id=request_id(request.scope))
+    scorer = await get_scorer(request)
+    scored = await request.app.state.coalescer.score(scorer, client_id, caller=await require_api_key(request),
+                                                     request_id=request_id(request.scope))
     if scored is None:
         raise ProblemError(404, "client not found", f"No features for client {client_id}.", client_id=client_id)
     return json_response(score_dict(scored))
@@ -48,20 +48,20 @@ def _client_id(raw: str) -> int:
 
 @router.post("/score", response_model=ScoreOut, responses=problem_docs(401, 413, 422, 503))
 async def score_application(
-    application: Application, pool: PoolDep, bundle: BundleDep, caller: CallerDep, rid: RequestIdDep,
+    application: Application, pool: PoolDep, scorer: ScorerDep, caller: CallerDep, rid: RequestIdDep,
     settings: SettingsDep,
 ) -> ScoreOut:
     """Score a new application (raw Home Credit fields, optional history); audited with its sha256."""
-    chunks = await scorer.score_applications(pool, bundle, [application.raw()], caller=caller, request_id=rid,
-                                             chunk_size=settings.application_chunk_size)
-    scored = next(scorer.items(chunks))
+    chunks = await batches.score_applications(pool, scorer, [application.raw()], caller=caller, request_id=rid,
+                                              chunk_size=settings.application_chunk_size)
+    scored = next(batches.items(chunks))
     assert scored is not None  # an application is always scored
     return score_out(scored)
 
 
 @router.post("/score/batch", response_model=BatchOut, responses=problem_docs(401, 413, 422, 503))
 async def score_batch(
-    batch: BatchRequest, pool: PoolDep, bundle: BundleDep, caller: CallerDep, rid: RequestIdDep,
+    batch: BatchRequest, pool: PoolDep, scorer: ScorerDep, caller: CallerDep, rid: RequestIdDep,
     settings: SettingsDep,
 ) -> Response:
     """Up to 10,000 `client_ids` or `applications`. Items come back in input order; an unknown client id
@@ -70,16 +70,16 @@ async def score_batch(
         raise ProblemError(422, "invalid request", "Send exactly one of client_ids or applications.",
                            errors=[{"field": "body", "message": "exactly one of client_ids, applications"}])
     if batch.client_ids is not None:
-        chunks = await scorer.score_clients(pool, bundle, batch.client_ids, caller=caller, request_id=rid,
-                                            chunk_size=settings.batch_chunk_size)
+        chunks = await batches.score_clients(pool, scorer, batch.client_ids, caller=caller, request_id=rid,
+                                             chunk_size=settings.batch_chunk_size)
     else:
         assert batch.applications is not None
-        chunks = await scorer.score_applications(
-            pool, bundle, [a.raw() for a in batch.applications], caller=caller, request_id=rid,
+        chunks = await batches.score_applications(
+            pool, scorer, [a.raw() for a in batch.applications], caller=caller, request_id=rid,
             chunk_size=settings.application_chunk_size)
     items = batch_items(chunks, NOT_FOUND.model_dump())
     failed = sum(1 for item in items if item["error"] is not None)
     # Built as plain JSON (documented by BatchOut): 10,000 pydantic items would cost more than the scoring.
-    return json_response({"model_version": str(bundle.version), "count": len(items), "failed": failed,
+    return json_response({"model_version": scorer.version, "count": len(items), "failed": failed,
                           "items": items})
 

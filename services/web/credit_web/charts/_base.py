@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, ParamSpec
 
@@ -38,7 +38,7 @@ class ChartSpec:
 
     spec: dict[str, Any]
     alt_text: str
-    table: list[dict[str, str]] | None = None
+    table: list[dict[str, Any]] | None = None
 
 
 P = ParamSpec("P")
@@ -56,8 +56,8 @@ def unvalidated(build: Callable[P, ChartSpec]) -> Callable[P, ChartSpec]:
     return wrapper
 
 
-def finish(layers: list[alt.Chart | dict[str, Any]], alt_text: str, lang: str,
-           table: list[dict[str, str]] | None = None, *,
+def finish(layers: Sequence[alt.Chart | dict[str, Any]], alt_text: str, lang: str,
+           table: list[dict[str, Any]] | None = None, *,
            height: int | None = None, title: str | None = None, values: list[dict[str, Any]] | None = None,
            ) -> ChartSpec:
     """Layer the charts, fill the container's width, describe the result for screen readers, and use the
@@ -122,7 +122,7 @@ def _unit(chart: alt.Chart | dict[str, Any]) -> dict[str, Any]:
     own (Altair's "empty" placeholder) inherits the spec's rows. Dicts (from `cached_layer`) are already done."""
     if isinstance(chart, dict):
         return chart
-    unit = chart.to_dict(validate=False)
+    unit: dict[str, Any] = chart.to_dict(validate=False)
     for key in ("$schema", "config", "datasets"):
         unit.pop(key, None)
     if unit.get("data") == {"name": "empty"}:

@@ -77,7 +77,7 @@ def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
     counts = payload.get("counts") or {}
     mids = [(lo + hi) / 2 for lo, hi in itertools.pairwise(edges)]
     repaid, defaulted = _outcomes(lang)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for outcome, shown in (("repaid", repaid), ("defaulted", defaulted)):
         c = counts.get(outcome) or []
         total = sum(c) or 1
@@ -89,9 +89,9 @@ def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
             rows.append({"outcome": shown, "x": rounded(mids[j], 6), "x0": rounded(x0, 6), "x1": rounded(x1, 6),
                          "share": rounded(k / total), "n": int(k)})
     client = payload.get("client") or {}
-    value = client.get("value")
+    value: Any = client.get("value")
     has_value = isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value))
-    domain = [edges[0], edges[-1]] if edges else [0, 1]
+    domain = [edges[0], edges[-1]] if edges else [0.0, 1.0]
     if has_value:
         domain = [min(domain[0], float(value)), max(domain[1], float(value))]
     discrete = bool(payload.get("discrete"))
@@ -169,7 +169,7 @@ def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
     if client is not None and client_value is not None and client_value not in known:
         client_value = OTHER_CATEGORY
     marker = label("client.marker", lang)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in categories:
         n = int(c["repaid"]) + int(c["defaulted"])
         rate = float(c["default_rate"])

@@ -30,8 +30,9 @@ SWARM_BINS = 60  # horizontal resolution of the swarm layout
 def importance(importance_payload: dict[str, Any], lang: str, top: int = 15) -> ChartSpec:
     """`importance_payload`: GET /v1/importance."""
     items = list(importance_payload.get("importance") or [])[:top]
-    rows = [{"name": feature_label(i["feature"], lang, i.get("label")), "value": rounded(i["mean_abs_shap"]),
-             "text": number(float(i["mean_abs_shap"]), 3, lang)} for i in items]
+    rows: list[dict[str, Any]] = [
+        {"name": feature_label(i["feature"], lang, i.get("label")), "value": rounded(i["mean_abs_shap"]),
+         "text": number(float(i["mean_abs_shap"]), 3, lang)} for i in items]
     order = [r["name"] for r in rows]
     base = alt.Chart().encode(y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)))
     bars = base.mark_bar(color=REPAID, height={"band": 0.7}).encode(

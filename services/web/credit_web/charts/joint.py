@@ -108,7 +108,7 @@ def _dots(a: str, b: str, lang: str) -> alt.Chart:
 def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
     num, cat = payload["numeric"], payload["categorical"]
     client = payload.get("client") or {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for g in payload.get("groups") or []:
         q1, q3 = float(g["q1"]), float(g["q3"])
         iqr = q3 - q1
@@ -150,7 +150,7 @@ def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
 def _crosstab(payload: dict[str, Any], lang: str) -> ChartSpec:
     a, b = payload["a"], payload["b"]
     client = payload.get("client")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for cell in payload.get("cells") or []:
         is_client = client is not None and cell.get("a") == client.get(a) and cell.get("b") == client.get(b)
         rows.append({"x": _category(a, cell.get("a"), lang), "y": _category(b, cell.get("b"), lang),

@@ -109,8 +109,9 @@ def cost_curve(report: dict[str, Any], lang: str) -> ChartSpec:
 @unvalidated
 def calibration(report: dict[str, Any], lang: str) -> ChartSpec:
     table_rows = report.get("calibration") or []
-    rows = [{"bin": int(r["bin"]), "predicted": rounded(r["mean_predicted"]), "observed": rounded(r["observed_rate"]),
-             "n": int(r["n"])} for r in table_rows]
+    rows: list[dict[str, Any]] = [
+        {"bin": int(r["bin"]), "predicted": rounded(r["mean_predicted"]), "observed": rounded(r["observed_rate"]),
+         "n": int(r["n"])} for r in table_rows]
     top = max([r["predicted"] or 0 for r in rows] + [r["observed"] or 0 for r in rows] + [0.05]) * 1.1
     top = min(1.0, top)
     scale = alt.Scale(domain=[0, top], nice=False)
@@ -142,7 +143,7 @@ def confusion_matrix(report: dict[str, Any], lang: str) -> ChartSpec:
     granted, refused = label("decision.granted", lang), label("decision.refused", lang)
     cells = [(repaid, granted, "tn", True), (repaid, refused, "fp", False),
              (defaulted, granted, "fn", False), (defaulted, refused, "tp", True)]
-    rows = [{"actual": a, "decided": d, "n": c.get(k, 0), "share": c.get(k, 0) / n, "ok": ok,
+    rows: list[dict[str, Any]] = [{"actual": a, "decided": d, "n": c.get(k, 0), "share": c.get(k, 0) / n, "ok": ok,
              "text": f"{number(c.get(k, 0), 0, lang)} ({percent(c.get(k, 0) / n, lang)})",
              "mark": "✓" if ok else "✗", "colour": REPAID if ok else DEFAULTED} for a, d, k, ok in cells]
     x = alt.X("decided:N", title=label("confusion.decided", lang), sort=[granted, refused],

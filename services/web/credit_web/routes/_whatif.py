@@ -29,7 +29,7 @@ class Parsed:
 
 
 def _profile_values(profile: dict[str, Any]) -> dict[str, Any]:
-    return {f.get("name"): f.get("value") for f in profile.get("fields", []) if isinstance(f, dict)}
+    return {f["name"]: f.get("value") for f in profile.get("fields", []) if isinstance(f, dict) and "name" in f}
 
 
 def form_fields(profile: dict[str, Any], lang: str) -> list[dict[str, Any]]:

@@ -203,7 +203,7 @@ async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDe
         "client": parsed.client, "errors": {}, "result": payload, "decision": decision, "baseline": parsed.baseline,
         "changes": [{"name": n, "label": _label(n, lang), "value": _display(n, v, lang),
                      "amount": v if n in _whatif.AMOUNT_FIELDS else None,
-                     "value_key": _whatif.CONTRACT_TYPES.get(v) if n == _whatif.CONTRACT_FIELD else None}
+                     "value_key": _whatif.CONTRACT_TYPES.get(str(v)) if n == _whatif.CONTRACT_FIELD else None}
                     for n, v in parsed.changes.items()],
         "gauge": _charts.build("score_gauge", decision["probability"], decision["threshold"], lang),
         "waterfall": _charts.build("waterfall", payload, lang, top=10),

@@ -3,8 +3,8 @@
 Big batches go by chunks, pipelined over the pool's connections: while chunk k is being scored (in a
 thread), chunk k+1's features are being read and chunk k-1's decisions written (COPY), so the database
 and the model work at the same time. The call returns only once every decision is stored.
-Results stay column by column (scoring.Scores, audit.Recorded) until the response is built.
-(One-client requests go through credit_scoring.batcher instead.)
+Results stay column by column (Scores, audit.Recorded) until the response is built.
+(One-client requests go through credit_core.scoring.coalescer instead.)
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 import asyncpg
 
 from credit_core import feature_store
+from credit_core.scoring import audit
+from credit_core.scoring.application_features import Application
+from credit_core.scoring.scorer import Scorer
+from credit_core.scoring.scores import Scores
 from credit_core.service.database import connection, with_retry
-from credit_scoring import audit, scoring
-from credit_scoring.scoring import ScoreResult, Scores
-
-Scored = tuple[ScoreResult, audit.Stored]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Chunk:
     recorded: audit.Recorded
 
 
-def items(chunks: Sequence[Chunk]) -> Iterator[Scored | None]:
+def items(chunks: Sequence[Chunk]) -> Iterator[audit.Scored | None]:
     """One (result, stored) per input position, None for an unknown client."""
     for chunk in chunks:
         row = 0
@@ -55,7 +55,7 @@ async def _store(pool: asyncpg.Pool, scores: Scores, caller: str, request_id: st
         return await audit.record(conn, scores, caller=caller, request_id=request_id)
 
 
-async def _settle(tasks: list[asyncio.Task[Any]]) -> list[Any]:
+async def _settle(tasks: Sequence[asyncio.Task[Any]]) -> list[Any]:
     """Await every task even if one fails (no write left running unobserved), then raise the first error."""
     done = await asyncio.gather(*tasks, return_exceptions=True)
     for outcome in done:
@@ -65,13 +65,13 @@ async def _settle(tasks: list[asyncio.Task[Any]]) -> list[Any]:
 
 
 async def score_clients(
-    pool: asyncpg.Pool, bundle: Any, client_ids: Sequence[int], *, caller: str, request_id: str | None,
+    pool: asyncpg.Pool, scorer: Scorer, client_ids: Sequence[int], *, caller: str, request_id: str | None,
     chunk_size: int,
 ) -> list[Chunk]:
     """Chunks covering the input in order (duplicates scored and audited once each; unknown ids not found)."""
     id_chunks = [client_ids[start:start + chunk_size] for start in range(0, len(client_ids), chunk_size)]
 
-    categories = scoring.needs_categories(bundle)
+    categories = scorer.needs_categories
 
     async def fetch(chunk: Sequence[int]) -> list[asyncpg.Record]:
         unique = list(set(chunk))
@@ -89,7 +89,7 @@ async def score_clients(
             by_id = {r["sk_id_curr"]: r for r in records}
             found = [c in by_id for c in chunk]
             present = [by_id[c] for c in chunk if c in by_id]
-            scores = await asyncio.to_thread(scoring.score_records, bundle, present)
+            scores = await asyncio.to_thread(scorer.predict, present)
             writes.append(asyncio.create_task(_store(pool, scores, caller, request_id)))
             scored.append((chunk, found, scores))
     finally:
@@ -98,8 +98,8 @@ async def score_clients(
 
 
 async def score_applications(
-    pool: asyncpg.Pool, bundle: Any, applications: Sequence[tuple[dict[str, Any], dict[str, Any] | None]],
-    *, caller: str, request_id: str | None, chunk_size: int,
+    pool: asyncpg.Pool, scorer: Scorer, applications: Sequence[Application], *, caller: str,
+    request_id: str | None, chunk_size: int,
 ) -> list[Chunk]:
     """New applications, by chunks through the one feature pipeline; each chunk's write overlaps the next one's
     features. Every input is scored (found)."""
@@ -108,7 +108,7 @@ async def score_applications(
     try:
         for start in range(0, len(applications), chunk_size):
             chunk = applications[start:start + chunk_size]
-            scores = await asyncio.to_thread(scoring.score_applications, bundle, chunk)
+            scores = await asyncio.to_thread(scorer.predict_applications, chunk)
             scored.append(scores)
             writes.append(asyncio.create_task(_store(pool, scores, caller, request_id)))
     finally:

@@ -11,10 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from credit_core import db, feature_store, model, registry, tree_eval
+from credit_core.scoring import scorer as scorer_module
+from credit_core.scoring.application_features import application_hash
+from credit_core.scoring.scorer import Scorer
 from credit_core.service import auth
-from credit_scoring import scoring
 from tests.scoring import _bundle
-from tests.scoring.conftest import FIRST_ID, ScoringEnv
+from tests.scoring._env import FIRST_ID, ScoringEnv
 
 
 async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,14 +32,15 @@ async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, m
         records = sorted(await feature_store.fetch_for_scoring(raw, ids, categories=True),
                          key=lambda r: r["sk_id_curr"])
     expected = bundle.predict_proba(bundle.to_model_input(frame)).tolist()
-    assert scoring._runner(bundle).ensemble is not None
-    assert scoring.score_records(bundle, records).probabilities == expected
+    compiled = Scorer(bundle)
+    assert compiled.compiled_evaluator
+    assert compiled.predict(records).probabilities == expected
 
-    monkeypatch.setattr(scoring.tree_eval, "compile_model", lambda *args: None)
-    declined = model.ModelBundle.load(row.path)
-    assert scoring._runner(declined).ensemble is None
+    monkeypatch.setattr(tree_eval, "compile_model", lambda *args: None)
+    declined = Scorer(model.ModelBundle.load(row.path))
+    assert not declined.compiled_evaluator and declined.needs_categories
     for some in (records[:3], records):  # object-array Pool for a few rows, DataFrame above SMALL_BATCH
-        assert scoring.score_records(declined, some).probabilities == expected[:len(some)]
+        assert declined.predict(some).probabilities == expected[:len(some)]
 
 
 async def test_a_model_loading_in_the_background_is_scored_by_catboost_until_compiled(
@@ -49,25 +52,23 @@ async def test_a_model_loading_in_the_background_is_scored_by_catboost_until_com
     async with scoring_env.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         records = await feature_store.fetch_for_scoring(raw, list(range(FIRST_ID, FIRST_ID + 50)), categories=True)
-    expected = scoring.score_records(model.ModelBundle.load(row.path), records).probabilities
+    expected = Scorer(model.ModelBundle.load(row.path)).predict(records).probabilities
 
     release = threading.Event()
-    checked = scoring._checked_ensemble
+    checked = scorer_module.checked_ensemble
 
     def slow_check(bundle: model.ModelBundle) -> tree_eval.TreeEnsemble | None:
         assert release.wait(30)
         return checked(bundle)
 
-    monkeypatch.setattr(scoring, "_checked_ensemble", slow_check)
-    bundle = model.ModelBundle.load(row.path)
-    scoring.prepare(bundle)  # returns at once
-    runner = scoring._runner(bundle)
-    assert runner.ensemble is None and scoring.needs_categories(bundle)
-    assert scoring.score_records(bundle, records).probabilities == expected  # CatBoost meanwhile
+    monkeypatch.setattr(scorer_module, "checked_ensemble", slow_check)
+    scorer = Scorer(model.ModelBundle.load(row.path), compile_in_background=True)  # returns at once
+    assert not scorer.compiled_evaluator and scorer.needs_categories
+    assert scorer.predict(records).probabilities == expected  # CatBoost meanwhile
     release.set()
-    assert runner.compiled.wait(30)
-    assert runner.ensemble is not None and not scoring.needs_categories(bundle)
-    assert scoring.score_records(bundle, records).probabilities == expected
+    assert scorer.compiled.wait(30)
+    assert scorer.compiled_evaluator and not scorer.needs_categories
+    assert scorer.predict(records).probabilities == expected
 
 
 def test_the_evaluator_is_checked_against_catboost_on_the_reference_clients(
@@ -76,21 +77,21 @@ def test_the_evaluator_is_checked_against_catboost_on_the_reference_clients(
     _bundle.train(tmp_path, "checked-1")
     _bundle.random_features(200, seed=5).write_parquet(tmp_path / model.REFERENCE_FILE)
     bundle = model.ModelBundle.load(tmp_path)
-    assert scoring._checked_ensemble(bundle) is not None
+    assert scorer_module.checked_ensemble(bundle) is not None
 
     def off_by_one_ulp(self: tree_eval.TreeEnsemble, numeric: object, categorical: object) -> np.ndarray:
         return np.nextafter(original(self, numeric, categorical), 1.0)
 
     original = tree_eval.TreeEnsemble.predict_proba
     monkeypatch.setattr(tree_eval.TreeEnsemble, "predict_proba", off_by_one_ulp)
-    assert scoring._checked_ensemble(bundle) is None  # CatBoost scores that model instead
+    assert scorer_module.checked_ensemble(bundle) is None  # CatBoost scores that model instead
 
 
 def test_application_hash_is_canonical() -> None:
-    a = scoring.application_hash({"AMT_CREDIT": 1.0, "CODE_GENDER": "F", "X": None}, None)
-    b = scoring.application_hash({"CODE_GENDER": "F", "AMT_CREDIT": 1.0}, {})
+    a = application_hash({"AMT_CREDIT": 1.0, "CODE_GENDER": "F", "X": None}, None)
+    b = application_hash({"CODE_GENDER": "F", "AMT_CREDIT": 1.0}, {})
     assert a == b and len(a) == 64
-    assert a != scoring.application_hash({"CODE_GENDER": "M", "AMT_CREDIT": 1.0}, None)
+    assert a != application_hash({"CODE_GENDER": "M", "AMT_CREDIT": 1.0}, None)
 
 
 def test_apikey_cli_prints_a_working_key_once(scoring_env: ScoringEnv) -> None:
@@ -116,7 +117,7 @@ def test_batched_application_features_equal_one_by_one() -> None:
     from polars.testing import assert_frame_equal
 
     from credit_core.features import features_for_application
-    from credit_scoring.applications import application_features
+    from credit_core.scoring.application_features import application_features
 
     bureau = {"SK_ID_BUREAU": 5, "DAYS_CREDIT": -100, "CREDIT_ACTIVE": "Active", "AMT_CREDIT_SUM": 1000.0}
     apps: list[tuple[dict[str, object], dict[str, list[dict[str, object]]] | None]] = [

@@ -1,4 +1,5 @@
-"""The served bundle's evaluation report and model card, read from its directory once per bundle."""
+"""The served bundle's evaluation report and model card, read from its directory once per bundle (what scoring's
+`GET /v1/model/report` returns)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import orjson
 
 from credit_core import model
+from credit_core.model import ModelBundle
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +33,11 @@ def _read(path: Path, version: str) -> BundleReport | None:
     return BundleReport(version, report, card.read_text() if card.exists() else None)
 
 
-async def bundle_report(bundle: Any) -> BundleReport | None:
+async def bundle_report(bundle: ModelBundle) -> BundleReport | None:
     """The report of `bundle` (None when its directory has no report.json); the file read runs off the loop."""
-    path = getattr(bundle, "path", None)
-    if path is None:
-        return None
-    key = f"{path}\0{bundle.version}"
+    key = f"{bundle.path}\0{bundle.version}"
     if key not in _cache:
         if len(_cache) > 8:
             _cache.clear()
-        _cache[key] = await asyncio.to_thread(_read, Path(path), str(bundle.version))
+        _cache[key] = await asyncio.to_thread(_read, Path(bundle.path), bundle.version)
     return _cache[key]

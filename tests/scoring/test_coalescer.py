@@ -9,7 +9,7 @@ import httpx
 import sqlalchemy as sa
 
 from credit_scoring.main import APPLICATION_NAME
-from tests.scoring.conftest import FIRST_ID, N_CLIENTS, ScoringEnv
+from tests.scoring._env import FIRST_ID, N_CLIENTS, ScoringEnv
 
 
 async def test_concurrent_requests_each_get_their_own_stored_decision(

@@ -1,4 +1,8 @@
-"""The decision audit trail: every decision is stored before any response reports it.
+"""The decision audit trail (table `decision`): its one write path and its read.
+
+Every decision is stored before any response reports it. The write path is `record` (one caller and request id
+for the whole batch) and `record_each` (one per row); both take the connection they write on, so a caller that
+needs more rows in the same commit (an outbox) opens `conn.transaction()` around them.
 
 A few rows go in one multi-row INSERT (one round trip). Big batches reserve their ids in one statement, then
 stream the rows with COPY in Postgres's binary format, encoded column by column with numpy (~0.3 µs a row,
@@ -16,7 +20,7 @@ import asyncpg
 import numpy as np
 
 from credit_core.feature_store import DIGEST_SIZE
-from credit_scoring.scoring import Scores
+from credit_core.scoring.scores import ScoreResult, Scores
 
 _INSERT = """
 INSERT INTO decision (client_id, application_hash, model_version, probability, threshold, decision,
@@ -54,6 +58,9 @@ class Recorded:
 
     def stored(self, i: int) -> Stored:
         return Stored(self.decision_ids[i], self.scored_at)
+
+
+Scored = tuple[ScoreResult, Stored]  # a score and where its decision row is
 
 
 async def record(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None) -> Recorded:
@@ -165,7 +172,7 @@ def _hex(digests: bytes) -> np.ndarray:
     return np.frombuffer(digests.hex().encode("ascii"), dtype=f"S{2 * DIGEST_SIZE}")
 
 
-def _fixed_width(values: list[str]) -> np.ndarray:
+def _fixed_width(values: Sequence[str]) -> np.ndarray:
     """ASCII text as fixed-width bytes, if every value has the same (non-zero) length."""
     distinct = set(values)  # a handful ("granted", "refused"), or one per row for hashes
     lengths = {len(v) for v in distinct}
