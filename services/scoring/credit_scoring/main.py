@@ -24,7 +24,7 @@ from credit_core.settings import Settings
 from credit_scoring import scoring
 from credit_scoring.batcher import ScoreBatcher
 from credit_scoring.config import ScoringSettings
-from credit_scoring.routes import decisions, health, kserve, model, score
+from credit_scoring.routes import advisor, decisions, health, kserve, model, score
 
 COMPILE_POLL_SECONDS = 0.2
 APPLICATION_NAME = "credit-scoring"  # the raw pool's connections, as pg_stat_activity shows them
@@ -106,8 +106,8 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], Any] | Non
         app,
         metrics=metrics,
         max_body_bytes=config.max_body_bytes,
-        v1_routers=[(score.router, "scoring"), (decisions.router, "audit"), (kserve.router, "kserve"),
-                    (model.router, "model")],
+        v1_routers=[(score.router, "scoring"), (decisions.router, "audit"), (advisor.router, "audit"),
+                    (kserve.router, "kserve"), (model.router, "model")],
         health_router=health.router,
         body_limits={BATCH_PATH: config.batch_max_body_bytes, KSERVE_PREDICT_PATH: config.batch_max_body_bytes},
     )
