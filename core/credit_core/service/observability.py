@@ -18,7 +18,9 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
+from typing import Any
 
+import fastapi.routing
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -83,25 +85,48 @@ class Metrics:
         return Response(self.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
-def _template(route: BaseRoute) -> str:
+class RouteTemplates:
+    """The template of the route a request is for (/v1/clients/{client_id}/score), else `unmatched`.
+
+    Built once from the app's routes as FastAPI resolves them (included routers' prefixes applied): a routed
+    request is one dictionary lookup; a request answered before routing (API key, rate or body limit) is matched
+    against the routes here, without running anything."""
+
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        iterate = getattr(fastapi.routing, "iter_route_contexts", None)
+        if iterate is None:  # FastAPI versions that flatten included routers: the routes carry full paths
+            entries: list[tuple[Any, Any]] = [(route, route) for route in routes]
+        else:
+            entries = [(context.original_route, context) for context in iterate(routes)]
+        self._by_route = {id(original): _template(effective) for original, effective in entries}
+        self._candidates = [(effective, _template(effective)) for _, effective in entries]
+
+    def __call__(self, scope: Scope) -> str:
+        route = scope.get("route")
+        if route is not None:
+            return self._by_route.get(id(route), UNMATCHED)
+        for candidate, template in self._candidates:
+            match, _ = candidate.matches(scope)
+            if match is not Match.NONE:
+                return template
+        return UNMATCHED
+
+
+def _template(route: Any) -> str:
     return str(getattr(route, "path_format", None) or getattr(route, "path", None) or UNMATCHED)
 
 
 def route_template(scope: Scope) -> str:
-    """The route template of the request (/v1/clients/{client_id}/score), or `unmatched`: bounded labels.
-
-    A request answered before routing (API key, rate or body limit) has no route yet: it is matched here
-    against the app's routes, without running anything."""
-    route = scope.get("route")
-    if route is not None:
-        return _template(route)
+    """The request's route template (see RouteTemplates), for the app in `scope["app"]`."""
     app = scope.get("app")
-    routes: Sequence[BaseRoute] = getattr(getattr(app, "router", None), "routes", ())
-    for candidate in routes:
-        match, _ = candidate.matches(scope)
-        if match is not Match.NONE:
-            return _template(candidate)
-    return UNMATCHED
+    router = getattr(app, "router", None)
+    if router is None:
+        return UNMATCHED
+    templates = getattr(router, "_credit_route_templates", None)
+    if templates is None:  # routes are all added before the first request
+        templates = RouteTemplates(router.routes)
+        router._credit_route_templates = templates
+    return templates(scope)
 
 
 def request_id(scope: Scope) -> str | None:
