@@ -59,21 +59,20 @@ def _field(column: homecredit.Column) -> tuple[Any, Any]:
 
 def _row_model(table: homecredit.Table, name: str, *, kinds: tuple[homecredit.Kind, ...] = (
         homecredit.KEY, homecredit.NUM, homecredit.CAT), doc: str | None = None) -> type[Schema]:
-    fields = {c.name: _field(c) for c in table.columns if c.kind in kinds}
-    return create_model(name, __base__=Schema, __doc__=doc or f"One `{table.name}` row (Home Credit columns).",
-                        **fields)  # type: ignore[call-overload, no-any-return]
+    fields: dict[str, Any] = {c.name: _field(c) for c in table.columns if c.kind in kinds}
+    model: type[Schema] = create_model(name, __base__=Schema,
+                                       __doc__=doc or f"One `{table.name}` row (Home Credit columns).", **fields)
+    return model
 
 
 _HISTORY_TABLES = tuple(t for t in homecredit.TABLES if t is not homecredit.APPLICATION)
 HISTORY_ROW_MODELS: dict[str, type[Schema]] = {
     t.name: _row_model(t, "".join(part.title() for part in t.name.split("_")) + "Row") for t in _HISTORY_TABLES
 }
-_HistoryFields = create_model(
-    "HistoryFields",
-    __base__=Schema,
-    **{name: (list[model] | None, Field(default=None, max_length=MAX_HISTORY_ROWS))  # type: ignore[valid-type]
-       for name, model in HISTORY_ROW_MODELS.items()},
-)
+_history_fields: dict[str, Any] = {
+    name: (list[model] | None, Field(default=None, max_length=MAX_HISTORY_ROWS))  # type: ignore[valid-type]
+    for name, model in HISTORY_ROW_MODELS.items()}
+_HistoryFields = create_model("HistoryFields", __base__=Schema, **_history_fields)
 
 
 class History(_HistoryFields):  # type: ignore[misc, valid-type]

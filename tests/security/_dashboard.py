@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -19,7 +20,8 @@ from sqlalchemy.engine import make_url
 from credit_web import auth
 from tests.web._stack import Stack, credit, extra_web
 
-REDIS_URL = "redis://127.0.0.1:6379/3"  # the machine's Redis; every key these tests write has a prefix of its own
+# The machine's Redis; every key these tests write has a prefix of their own, and only those keys are deleted.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 @dataclass

@@ -5,6 +5,7 @@ model version."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from credit_scoring.main import create_app as create_scoring
 from credit_web.config import WebSettings
 from credit_web.main import create_app as create_web
 from tests.security._servers import Apis, serve, settings_for
+from tests.web._stack import Stack, credit
 
 DOCS = ("/docs", "/redoc", "/openapi.json")
 
@@ -101,3 +103,17 @@ def test_health_and_readiness_agree_on_the_model(apis: Apis) -> None:
     health = httpx.get(f"{apis.scoring_url}/healthz").json()
     ready = httpx.get(f"{apis.scoring_url}/readyz").json()
     assert health["model_version"] == ready["model_version"] == "sec-1"
+
+
+@pytest.mark.slow
+def test_a_key_can_be_rotated_and_the_old_one_revoked(stack: Stack) -> None:
+    name = f"rotation-{uuid.uuid4().hex[:8]}"
+    new_key = credit(stack.env, "apikey", "create", name).strip().splitlines()[-1]
+    assert httpx.get(f"{stack.scoring_url}/v1/model", headers={"Authorization": f"Bearer {new_key}"}).status_code == 200
+    assert f"{name}\tcreated" in credit(stack.env, "apikey", "list")
+    retired = credit(stack.env, "apikey", "create", f"{name}-old").strip().splitlines()[-1]
+    assert "revoked" in credit(stack.env, "apikey", "revoke", f"{name}-old")
+    # Never used before its revocation, so no service holds it in its cache: refused at once.
+    refused = httpx.get(f"{stack.scoring_url}/v1/model", headers={"Authorization": f"Bearer {retired}"})
+    assert refused.status_code == 401
+    assert f"{name}-old\tcreated" in credit(stack.env, "apikey", "list")

@@ -130,7 +130,8 @@ def route_template(scope: Scope) -> str:
 
 
 def request_id(scope: Scope) -> str | None:
-    return scope.get("state", {}).get("request_id")
+    value = scope.get("state", {}).get("request_id")
+    return value if isinstance(value, str) else None
 
 
 def _request_id_of(scope: Scope) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from credit_core.application_schema import ApplicationChanges, ApplicationFields, History, Schema
 from credit_core.ids import ClientId
@@ -33,4 +33,5 @@ class ExplainRequest(Schema):
 
     def changed(self) -> dict[str, Any]:
         """The fields sent in `changes` (null included: it clears the value)."""
-        return self.changes.model_dump(exclude_unset=True)  # type: ignore[no-any-return]
+        changes: BaseModel = self.changes
+        return changes.model_dump(exclude_unset=True)

@@ -19,6 +19,10 @@ from credit_web.throttle import Attempts, Policy
 MAX_TRANSACTION_RETRIES = 50  # concurrent attempts on one key retry; beyond this something is wrong
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def _ms(seconds: float) -> int:
     return max(1, int(seconds * 1000))
 
@@ -63,7 +67,7 @@ class RedisSessionStore:
                 pipe.hset(key, "seen", repr(now))
                 pipe.pexpireat(key, _ms(self.lifetimes.expires_at(created, now)))
                 await pipe.execute()
-        return SessionRecord(int(fields[b"user_id"]), fields[b"stamp"].decode(), created, seen)
+        return SessionRecord(int(fields[b"user_id"]), _text(fields[b"stamp"]), created, seen)
 
     async def delete(self, session_id: str) -> None:
         key = hash_id(session_id)
@@ -78,7 +82,7 @@ class RedisSessionStore:
         members = await self.redis.smembers(self._user(user_id))
         if not members:
             return 0
-        keys = [f"{self.prefix}session:{m.decode()}" for m in members]
+        keys = [f"{self.prefix}session:{_text(m)}" for m in members]
         removed = int(await self.redis.delete(*keys))
         await self.redis.delete(self._user(user_id))
         return removed
@@ -97,7 +101,7 @@ class RedisSessionStore:
         members = await self.redis.smembers(self._user(user_id))
         if not members:
             return 0
-        return int(await self.redis.exists(*[f"{self.prefix}session:{m.decode()}" for m in members]))
+        return int(await self.redis.exists(*[f"{self.prefix}session:{_text(m)}" for m in members]))
 
     async def reserve(self, keys: list[tuple[bytes, Policy]], now: float) -> float:
         names = [self._throttle(key) for key, _ in keys]
@@ -108,9 +112,9 @@ class RedisSessionStore:
                     current = [await self._attempts(pipe, name) for name in names]
                     wait = max(policy.wait(attempts, now) for (_, policy), attempts in zip(keys, current, strict=True))
                     if wait > 0:
-                        await pipe.unwatch()
+                        await pipe.unwatch()  # type: ignore[no-untyped-call]
                         return wait
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                     for name, (_, policy), attempts in zip(names, keys, current, strict=True):
                         counted = policy.counted(attempts, now)
                         pipe.hset(name, mapping={"failures": counted.failures, "last": repr(counted.last_failure_at)})
@@ -135,7 +139,7 @@ class RedisSessionStore:
                 try:
                     await pipe.watch(name)
                     failures = await pipe.hget(name, "failures")
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                     pipe.delete(self._throttle(cleared))
                     if failures is not None and int(failures) > 0:
                         pipe.hset(name, "failures", int(failures) - 1)  # keeps the key's expiry
