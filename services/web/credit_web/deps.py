@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credit_core.ids import ClientIdParam
 from credit_web import i18n
 from credit_web.auth import User
 from credit_web.backends import Backends
@@ -15,7 +16,8 @@ from credit_web.sessions import session_user
 
 LANG_COOKIE = "lang"
 
-__all__ = ["AdminDep", "BackendsDep", "DbSessionDep", "LangDep", "SignedIn", "SignedInAdmin", "User", "UserDep"]
+__all__ = ["AdminDep", "BackendsDep", "ClientParam", "DbSessionDep", "LangDep", "SignedIn", "SignedInAdmin", "User",
+           "UserDep"]
 
 
 class LoginRequired(Exception):
@@ -66,6 +68,8 @@ BackendsDep = Annotated[Backends, Depends(get_backends)]
 LangDep = Annotated[str, Depends(get_lang)]
 UserDep = Annotated[User, Depends(require_user)]
 AdminDep = Annotated[User, Depends(require_admin)]
+# The `?client=` of pages and fragments (absent: no client chosen yet).
+ClientParam = Annotated[ClientIdParam | None, Query()]
 # Router guards: `APIRouter(dependencies=SignedIn)`.
 SignedIn = [Depends(require_user)]
 SignedInAdmin = [Depends(require_admin)]

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credit_core import ids
-from credit_core.ids import ClientIdParam
 from credit_core.orm import AdvisorDecision
 from credit_core.service.problems import DATABASE_ERRORS
-from credit_web.deps import BackendsDep, DbSessionDep, SignedIn, UserDep
+from credit_web.deps import BackendsDep, ClientParam, DbSessionDep, SignedIn, UserDep
 from credit_web.rendering import render
 from credit_web.routes._fetch import Failure, failed, gather
 
@@ -32,7 +31,6 @@ HISTORY_LIMIT = 20
 MIN_REASON = 3
 MAX_REASON = 2000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line breaks are fine
-ClientParam = Annotated[ClientIdParam | None, Query()]
 
 
 async def _advisor_rows(session: AsyncSession, client: int) -> list[AdvisorDecision] | Failure:

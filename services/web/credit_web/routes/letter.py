@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from credit_core.ids import ClientIdParam
 from credit_core.orm import AdvisorDecision
 from credit_core.service.problems import DATABASE_ERRORS
-from credit_web.deps import BackendsDep, DbSessionDep, LangDep, SignedIn
+from credit_web.deps import BackendsDep, ClientParam, DbSessionDep, LangDep, SignedIn
 from credit_web.rendering import render
 from credit_web.routes._fetch import failed, gather
 
@@ -49,7 +48,7 @@ async def _advisor_final(session: AsyncSession, client: int) -> str | None:
 
 @router.get("/letter")
 async def letter(request: Request, backends: BackendsDep, session: DbSessionDep, lang: LangDep,
-                 client: Annotated[ClientIdParam | None, Query()] = None) -> HTMLResponse:
+                 client: ClientParam = None) -> HTMLResponse:
     if client is None:
         return render(request, "pages/letter.html", {"client": None})
     scored, explanation, counterfactual, advisor_final = await gather(

@@ -13,15 +13,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from credit_core import features
-from credit_core.ids import ClientIdParam
-from credit_web.deps import BackendsDep, LangDep, SignedIn
+from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn
 from credit_web.rendering import render
 from credit_web.routes import _charts, _whatif
 from credit_web.routes._fetch import Failure, failed, gather
 
 router = APIRouter(prefix="/fragments", default_response_class=HTMLResponse, dependencies=SignedIn)
 
-ClientParam = Annotated[ClientIdParam | None, Query()]
 FeatureParam = Annotated[str | None, Query(max_length=100)]
 TOP_CHOICES = (5, 10, 15, 20)
 GLOBAL_TOP = 15
