@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from credit_cli._common import fail, with_database
 from credit_core import db, orm
+from credit_core.service.database import create_raw_pool
 from credit_core.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ async def _end_sessions(engine: AsyncEngine, user_ids: list[int] | None) -> int:
     from credit_web.throttle import ADDRESS_POLICY, PAIR_POLICY
 
     web = get_web_settings()
-    store = open_store(engine, Lifetimes(web.session_max_age_seconds, web.session_idle_seconds),
+    pool = await create_raw_pool(engine.url.render_as_string(hide_password=False), max_size=1)
+    store = open_store(pool, Lifetimes(web.session_max_age_seconds, web.session_idle_seconds),
                        redis_url=web.redis_url, redis_prefix=web.redis_prefix, policies=(PAIR_POLICY, ADDRESS_POLICY))
     try:
         if user_ids is None:
@@ -65,6 +67,7 @@ async def _end_sessions(engine: AsyncEngine, user_ids: list[int] | None) -> int:
         return sum([await store.delete_user(user_id) for user_id in user_ids])
     finally:
         await store.close()
+        await pool.close()
 
 
 def _change(username: str, change: Callable[[AsyncSession], Awaitable[User]], done: str) -> None:

@@ -14,9 +14,8 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from credit_core import db
+from credit_core.service.database import create_raw_pool
 from credit_web import auth
 from credit_web.config import WebSettings
 from credit_web.main import create_app
@@ -44,11 +43,11 @@ async def store(request: pytest.FixtureRequest, throttle_database: str) -> Async
     """A store of each kind; tests keep apart by their client addresses."""
     lifetimes = Lifetimes(3600, 600)
     if request.param == "postgres":
-        engine: AsyncEngine = db.create_engine(throttle_database, pool_size=8)
+        pool = await create_raw_pool(throttle_database, max_size=8)
         try:
-            yield PostgresSessionStore(engine, lifetimes, forget=1000.0)
+            yield PostgresSessionStore(pool, lifetimes, forget=1000.0)
         finally:
-            await engine.dispose()
+            await pool.close()
         return
     prefix = f"pad-test-{uuid.uuid4().hex[:12]}:"
     redis_store = RedisSessionStore(REDIS_URL, lifetimes, prefix=prefix, forget=1000.0)

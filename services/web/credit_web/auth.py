@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import anyio
+import asyncpg
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credit_core import orm
+from credit_core.service.database import with_retry
 
 ROLES = ("advisor", "admin")
 MIN_PASSWORD_LENGTH = 10
@@ -51,6 +55,16 @@ def credentials_stamp(password_hash: str, role: str) -> str:
 
 def _user(row: orm.AppUser) -> User:
     return User(row.id, row.username, row.role, credentials_stamp(row.password_hash, row.role))
+
+
+# What a session check reads of app_user (raw asyncpg: the check runs on every request).
+USER_COLUMNS_SQL = "u.id AS user_id, u.username, u.role, u.password_hash"
+
+
+def user_of(record: Mapping[str, Any]) -> User:
+    """A User from a record of USER_COLUMNS_SQL."""
+    return User(record["user_id"], record["username"], record["role"],
+                credentials_stamp(record["password_hash"], record["role"]))
 
 
 def check_new_user(username: str, password: str, role: str) -> None:
@@ -98,10 +112,11 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> U
     return _user(row)
 
 
-async def load_user(session: AsyncSession, user_id: int) -> User | None:
-    """The user as stored now (None if deleted)."""
-    row = await session.get(orm.AppUser, user_id, populate_existing=True)
-    return None if row is None else _user(row)
+async def load_user(pool: asyncpg.Pool, user_id: int) -> User | None:
+    """The user as stored now (None if deleted): one indexed read."""
+    record = await with_retry(pool, lambda conn: conn.fetchrow(
+        f"SELECT {USER_COLUMNS_SQL} FROM app_user u WHERE u.id = $1", user_id))
+    return None if record is None else user_of(record)
 
 
 async def _row_of(session: AsyncSession, username: str) -> orm.AppUser:

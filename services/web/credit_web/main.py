@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from credit_core import db
 from credit_core.service import exposure, limits, observability, problems
-from credit_core.service.database import create_service_engine
+from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.settings import Settings
 from credit_web import errors
 from credit_web.backends import Backends
@@ -35,6 +35,7 @@ from credit_web.throttle import ADDRESS_POLICY, PAIR_POLICY, LoginThrottle
 
 log = logging.getLogger("credit.web")
 SESSION_COOKIE = "pad_session"
+APPLICATION_NAME = "credit-web"  # the raw pool's connections, as pg_stat_activity shows them
 MAX_BODY_BYTES = 256 * 1024  # forms only
 PURGE_SECONDS = 300.0  # how often expired sessions and forgotten throttle counters are dropped (PostgreSQL store)
 
@@ -56,14 +57,18 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_service_engine(db.resolve_database_url(config), pool_size=config.web_db_pool_size)
+        url = db.resolve_database_url(config)
+        engine = create_service_engine(url, pool_size=config.web_db_pool_size)
+        # Raw asyncpg connections for the session check every request makes (and the PostgreSQL session store).
+        pool = await create_raw_pool(url, max_size=config.web_db_pool_size, application_name=APPLICATION_NAME)
         backends = Backends(config.scoring_url, config.explain_url, config.service_api_key,
                             connect_timeout=config.backend_connect_timeout, timeout=config.backend_timeout,
                             max_connections=config.backend_max_connections)
-        store = open_store(engine, Lifetimes(config.session_max_age_seconds, config.session_idle_seconds),
+        store = open_store(pool, Lifetimes(config.session_max_age_seconds, config.session_idle_seconds),
                            redis_url=config.redis_url, redis_prefix=config.redis_prefix,
                            policies=(PAIR_POLICY, ADDRESS_POLICY))
         app.state.engine, app.state.sessions, app.state.backends = engine, db.session_factory(engine), backends
+        app.state.pool = pool
         app.state.session_store, app.state.throttle = store, LoginThrottle(store, secret)
         purger = asyncio.create_task(_purge_periodically(store), name="web-session-purge")
         try:
@@ -74,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
                 await purger
             await store.close()
             await backends.aclose()
+            await pool.close()
             await engine.dispose()
 
     app = FastAPI(title="Prêt à dépenser — dashboard", version="1", lifespan=lifespan, docs_url=None,

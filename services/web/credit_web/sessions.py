@@ -48,8 +48,9 @@ async def _live_user(request: Request, session_id: str) -> User | None:
     record = await store.get(session_id, time.time())
     if record is None:
         return None
-    async with request.app.state.sessions() as db:
-        user = await auth.load_user(db, record.user_id)
+    user = record.user
+    if user is None:  # a store without the users table (Redis): one read of app_user
+        user = await auth.load_user(request.app.state.pool, record.user_id)
     if user is None or user.stamp != record.stamp:  # deleted, or password/role changed since sign-in
         await store.delete(session_id)
         return None
