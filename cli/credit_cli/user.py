@@ -1,16 +1,23 @@
-"""`credit user` commands: dashboard accounts (argon2 password hashes in app_user)."""
+"""`credit user` commands: dashboard accounts (argon2 password hashes in app_user), password and role changes,
+ending sessions. A change of password or role ends the user's open sessions at once."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import typer
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from credit_cli._common import fail, with_database
-from credit_core import db
+from credit_core import db, orm
+from credit_core.service.database import create_raw_pool
 from credit_core.settings import Settings
+
+if TYPE_CHECKING:
+    from credit_web.auth import User
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -42,3 +49,87 @@ def create(
     except IntegrityError as exc:
         raise fail(f"a user named {username!r} already exists") from exc
     typer.echo(f"user {username} ({role}) created")
+
+
+async def _end_sessions(engine: AsyncEngine, user_ids: list[int] | None) -> int:
+    """End the sessions of these users (all sessions when None) in the store the web service uses."""
+    from credit_web.config import get_web_settings
+    from credit_web.session_store import Lifetimes, open_store
+    from credit_web.throttle import ADDRESS_POLICY, PAIR_POLICY
+
+    web = get_web_settings()
+    pool = await create_raw_pool(engine.url.render_as_string(hide_password=False), max_size=1)
+    store = open_store(pool, Lifetimes(web.session_max_age_seconds, web.session_idle_seconds),
+                       redis_url=web.redis_url, redis_prefix=web.redis_prefix, policies=(PAIR_POLICY, ADDRESS_POLICY))
+    try:
+        if user_ids is None:
+            return await store.delete_all()
+        return sum([await store.delete_user(user_id) for user_id in user_ids])
+    finally:
+        await store.close()
+        await pool.close()
+
+
+def _change(username: str, change: Callable[[AsyncSession], Awaitable[User]], done: str) -> None:
+    async def work(engine: AsyncEngine, settings: Settings) -> int:
+        async with db.session_factory(engine)() as session:
+            user = await change(session)
+        return await _end_sessions(engine, [user.user_id])
+
+    try:
+        ended = with_database(work)
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"{done}; {ended} session(s) ended")
+
+
+@app.command()
+def password(
+    username: Annotated[str, typer.Argument(help="The user whose password changes.")],
+    new_password: Annotated[str | None, typer.Option("--password", help=(
+        "The new password (at least 10 characters). Omit it to be prompted without echo."))] = None,
+) -> None:
+    """Change a user's password; the user's open dashboard sessions end at once."""
+    from credit_web import auth
+
+    if new_password is None:
+        new_password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    secret = new_password
+    _change(username, lambda session: auth.set_password(session, username, secret), f"password of {username} changed")
+
+
+@app.command()
+def role(
+    username: Annotated[str, typer.Argument(help="The user whose role changes.")],
+    new_role: Annotated[str, typer.Option("--role", help="advisor or admin")],
+) -> None:
+    """Change a user's role; the user's open dashboard sessions end at once (they sign in again with the new role)."""
+    from credit_web import auth
+
+    _change(username, lambda session: auth.set_role(session, username, new_role), f"{username} is now {new_role}")
+
+
+@app.command()
+def revoke(
+    username: Annotated[str | None, typer.Argument(help="End this user's sessions.")] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="End every session (e.g. after rotating SESSION_SECRET).")
+                        ] = False,
+) -> None:
+    """End dashboard sessions now: one user's, or everyone's with --all."""
+    if (username is None) == (not everyone):
+        raise fail("give a username, or --all")
+
+    async def work(engine: AsyncEngine, settings: Settings) -> int:
+        if everyone:
+            return await _end_sessions(engine, None)
+        async with db.session_factory(engine)() as session:
+            found = await session.scalar(sa.select(orm.AppUser.id).where(orm.AppUser.username == username))
+        if found is None:
+            raise LookupError(f"no user named {username!r}")
+        return await _end_sessions(engine, [found])
+
+    try:
+        ended = with_database(work)
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"{ended} session(s) ended")

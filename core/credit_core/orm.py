@@ -169,3 +169,30 @@ class AdvisorDecision(Base):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     username: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
+class WebSession(Base):
+    """A signed-in dashboard session (server side: deleting the row ends it at once).
+
+    The browser's cookie carries the session id; only its sha256 is stored. `stamp` fingerprints the user's
+    password hash and role at sign-in: a session whose user has since changed either no longer counts.
+    Used when REDIS_URL is unset (credit_web.session_store)."""
+
+    __tablename__ = "web_session"
+
+    id_hash: Mapped[bytes] = mapped_column(sa.LargeBinary, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    stamp: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
+class LoginThrottle(Base):
+    """Recent failed sign-ins per throttle key (an HMAC of the client address, or of address + username)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[bytes] = mapped_column(sa.LargeBinary, primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)

@@ -105,7 +105,7 @@ async def test_auth_and_errors(client: httpx.AsyncClient) -> None:
     assert (await client.post("/v1/explain", json={"client_id": 200000, "changes": {"DAYS_BIRTH_X": 1}})
             ).status_code == 422
     bad = await client.post("/v1/explain", json={"client_id": 200000, "changes": {"AMT_CREDIT": "lots"}})
-    assert bad.status_code == 422 and bad.json()["title"] == "invalid changes"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.changes.AMT_CREDIT"
     assert (await client.get("/v1/features/AMT_CREDIT/AMT_CREDIT/joint")).status_code == 422
     assert (await client.get("/v1/features/AMT_CREDIT/NOPE/joint")).status_code == 404
     assert (await client.get("/v1/clients/200000/similar", params={"k": 0})).status_code == 422

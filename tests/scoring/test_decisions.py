@@ -12,7 +12,7 @@ CLIENT = FIRST_ID + 42
 async def test_decisions_newest_first_match_the_responses(client: httpx.AsyncClient) -> None:
     scores = []
     for i in range(3):
-        r = await client.get(f"/v1/clients/{CLIENT}/score", headers={"X-Request-ID": f"audit-{i}"})
+        r = await client.get(f"/v1/clients/{CLIENT}/score", headers={"X-Request-ID": f"audit-req-{i}"})
         assert r.status_code == 200, r.text
         scores.append(r.json())
     other = await client.get(f"/v1/clients/{CLIENT + 1}/score")
@@ -31,7 +31,7 @@ async def test_decisions_newest_first_match_the_responses(client: httpx.AsyncCli
         assert row["risk_band"] == score["risk_band"] and row["model_version"] == score["model_version"]
         assert row["caller"] == "scoring-tests" and len(row["feature_hash"]) == 64
         assert row["decided_at"]
-    assert [row["request_id"] for row in rows] == ["audit-2", "audit-1"]
+    assert [row["request_id"] for row in rows] == ["audit-req-2", "audit-req-1"]
 
     everything = (await client.get(f"/v1/clients/{CLIENT}/decisions")).json()["decisions"]
     assert len(everything) >= 3  # default limit 20; other tests may have scored this client too

@@ -67,7 +67,7 @@ async def test_the_client_id_path_parameter_is_documented(client: httpx.AsyncCli
     operation = (await client.get("/openapi.json")).json()["paths"]["/v1/clients/{client_id}/score"]["get"]
     (parameter,) = operation["parameters"]
     assert parameter["name"] == "client_id" and parameter["in"] == "path" and parameter["required"]
-    assert parameter["schema"]["type"] == "integer" and parameter["schema"]["minimum"] == 0
+    assert parameter["schema"]["type"] == "integer" and parameter["schema"]["minimum"] == 1
     assert "ScoreOut" in str(operation["responses"]["200"])
 
 

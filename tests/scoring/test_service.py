@@ -27,7 +27,7 @@ async def test_auth_required(app: FastAPI, method: str, path: str) -> None:
 async def test_open_endpoints(app: FastAPI, client: httpx.AsyncClient) -> None:
     assert (await client.get(f"/v1/clients/{FIRST_ID}/score")).status_code == 200
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as anonymous:
-        assert (await anonymous.get("/healthz")).json() == {"status": "ok", "model_version": None}
+        assert (await anonymous.get("/healthz")).json() == {"status": "ok", "model_version": "tiny-1"}
         ready = await anonymous.get("/readyz")
         assert ready.status_code == 200 and ready.json()["model_version"] == "tiny-1"
         metrics = await anonymous.get("/metrics")
@@ -60,8 +60,8 @@ async def test_kserve(client: httpx.AsyncClient) -> None:
 
 
 async def test_request_id_is_echoed(client: httpx.AsyncClient) -> None:
-    r = await client.get(f"/v1/clients/{FIRST_ID}/score", headers={"X-Request-ID": "req-1"})
-    assert r.headers["x-request-id"] == "req-1"
+    r = await client.get(f"/v1/clients/{FIRST_ID}/score", headers={"X-Request-ID": "req-0001"})
+    assert r.headers["x-request-id"] == "req-0001"
 
 
 async def test_database_unreachable_is_503(scoring_env: ScoringEnv) -> None:

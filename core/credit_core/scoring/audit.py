@@ -182,6 +182,26 @@ def _fixed_width(values: Sequence[str]) -> np.ndarray:
     return encoded.reshape(()) if len(values) == 1 else encoded
 
 
+_ADVISOR = """
+INSERT INTO advisor_decision (client_id, decision_id, model_decision, final_decision, reason, username)
+VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at
+"""
+
+
+async def record_advisor_decision(
+    conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None, final_decision: str,
+    reason: str | None, username: str,
+) -> tuple[Recorded, asyncpg.Record]:
+    """The model decision (one scored client) and the advisor's decision on it, in one transaction: both rows
+    are stored, or neither."""
+    async with conn.transaction():
+        recorded = await record_each(conn, scores, [caller], [request_id])
+        advisor = await conn.fetchrow(_ADVISOR, scores.client_ids[0], recorded.decision_ids[0], scores.decisions[0],
+                                      final_decision, reason, username)
+    assert advisor is not None  # INSERT ... RETURNING always returns the row
+    return recorded, advisor
+
+
 _RECENT = """
 SELECT id, client_id, probability, threshold, decision, model_version, caller, request_id, feature_hash, created_at
 FROM decision WHERE client_id = $1 ORDER BY id DESC LIMIT $2

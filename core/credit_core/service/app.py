@@ -1,5 +1,10 @@
-"""The wiring every API service shares: errors, body limit, observability, API-key-protected and rate-limited
-/v1, health, metrics."""
+"""The wiring every API service shares: errors, the API-key gate, body limits, observability, health, metrics and
+documentation exposure.
+
+Middleware order, outermost first: observability (request id, metrics, access line) → the API-key gate and rate
+limit → body limits → catch-all errors → routes. The gate comes before the body limit, so that a request without
+a valid key is refused before a single byte of its body is read; only callers with a key reach the body limits.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from collections.abc import Mapping
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from credit_core.service import guard, limits, observability, problems, ratelimit
+from credit_core.service import exposure, guard, limits, observability, problems, ratelimit
 from credit_core.settings import Settings
+
+NOSNIFF = (b"x-content-type-options", b"nosniff")
 
 
 def unique_id(route: APIRoute) -> str:
@@ -28,26 +35,28 @@ def install(
     body_limits: Mapping[str, int] | None = None,
 ) -> None:
     """Mount `v1_routers` (router, tag) under /v1 behind API keys and the per-key rate limit (guard.py, sized by
-    `app.state.settings` when set); health and /metrics stay open. Bodies are limited to `max_body_bytes`, or to
-    `body_limits[pattern]` on paths matching a pattern (regular expression)."""
-    problems.install_problem_handlers(app)
+    `app.state.settings` when set); health stays open, /metrics and the docs as the settings say (exposure.py).
+    Bodies are limited to `max_body_bytes`, or to `body_limits[pattern]` on paths matching a pattern (regular
+    expression)."""
     settings = getattr(app.state, "settings", None) or Settings()
-    app.add_middleware(guard.ApiGateMiddleware,
-                       limiter=ratelimit.from_settings(settings.rate_limit_per_second, settings.rate_limit_burst))
+    problems.install_problem_handlers(app)
     app.add_middleware(limits.BodyLimitMiddleware, max_bytes=max_body_bytes, overrides=body_limits)
-    observability.install_observability(app, metrics)
+    app.add_middleware(guard.ApiGateMiddleware,
+                       limiter=ratelimit.from_settings(settings.rate_limit_per_second, settings.rate_limit_burst),
+                       protected_paths=exposure.docs_need_key(settings.api_docs))
+    app.add_middleware(observability.ObservabilityMiddleware, metrics=metrics, response_headers=[NOSNIFF])
 
     for router, tag in v1_routers:  # flat under /v1: each nesting level costs route matching time per request
         app.include_router(router, prefix="/v1", tags=[tag])
     app.include_router(health_router, tags=["health"])
 
-    def refresh_gauge() -> None:
+    def served_version() -> str | None:
         holder = getattr(app.state, "holder", None)
-        metrics.set_model_version(str(holder.bundle.version) if holder and holder.bundle else None)
+        bundle = holder.bundle if holder is not None else None
+        return str(bundle.version) if bundle is not None else None
 
-    app.add_api_route(
-        "/metrics", observability.metrics_endpoint(metrics, refresh_gauge), methods=["GET"], include_in_schema=False
-    )
+    metrics.report_model(served_version)
+    exposure.expose_metrics(app, metrics, settings.metrics_port)
 
 
 def freeze_startup_heap() -> None:

@@ -57,8 +57,8 @@ class KeyVerifier:
             name = await session.scalar(
                 sa.select(orm.ApiKey.name).where(orm.ApiKey.key_hash == digest, orm.ApiKey.revoked_at.is_(None))
             )
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
+        if len(self._cache) >= _CACHE_MAX:  # evict the oldest entry (dicts keep insertion order)
+            self._cache.pop(next(iter(self._cache)))
         self._cache[digest] = (name, now + self.ttl)
         return name
 

@@ -1,11 +1,15 @@
-"""The gate in front of every /v1 route: a valid API key, then the key's rate limit (ASGI middleware).
+"""The gate in front of every /v1 route (and the API docs when API_DOCS=key): a valid API key, then the key's
+rate limit (ASGI middleware).
 
-Done once per request as plain ASGI, before routing, instead of as a FastAPI dependency: dependency
-resolution costs more than the check itself on the hot scoring path. The caller's name is left in
-`scope["state"]["caller"]` for `auth.require_api_key` / `CallerDep` to read.
+Done once per request as plain ASGI, before routing and before any body is read, instead of as a FastAPI
+dependency: dependency resolution costs more than the check itself on the hot scoring path, and a caller without
+a key must not make the service buffer its body. The caller's name is left in `scope["state"]["caller"]` for
+`auth.require_api_key` / `CallerDep` to read.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -16,11 +20,14 @@ PROTECTED_PREFIX = "/v1/"
 
 
 class ApiGateMiddleware:
-    def __init__(self, app: ASGIApp, limiter: ratelimit.TokenBuckets | None = None) -> None:
+    def __init__(self, app: ASGIApp, limiter: ratelimit.TokenBuckets | None = None,
+                 protected_paths: Iterable[str] = ()) -> None:
         self.app, self.limiter = app, limiter
+        self.protected_paths = frozenset(protected_paths)  # besides everything under /v1/
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PROTECTED_PREFIX):
+        if scope["type"] != "http" or not (scope["path"].startswith(PROTECTED_PREFIX)
+                                           or scope["path"] in self.protected_paths):
             await self.app(scope, receive, send)
             return
         try:

@@ -12,6 +12,7 @@ from credit_core import db, features
 from credit_core.explain import store
 from credit_core.explain._bundle import BundleLike
 from credit_core.explain.context import ExplainContext
+from credit_core.ids import ClientIdParam
 from credit_core.service.problems import ProblemError
 from credit_explain.config import ExplainSettings
 from credit_explain.state import ExplainState
@@ -43,7 +44,7 @@ SettingsDep = Annotated[ExplainSettings, Depends(get_settings)]
 BundleDep = Annotated[BundleLike, Depends(get_bundle)]
 ContextDep = Annotated[ExplainContext, Depends(get_context)]
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
-ClientId = Annotated[int, Path(ge=1, le=2**62)]
+ClientId = Annotated[ClientIdParam, Path()]
 
 
 async def valid_client(client_id: ClientId, conn: ConnectionDep, ctx: ContextDep) -> asyncpg.Record:

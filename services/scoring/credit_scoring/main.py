@@ -23,7 +23,7 @@ from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
 from credit_scoring.config import ScoringSettings
-from credit_scoring.routes import decisions, health, kserve, model, score
+from credit_scoring.routes import advisor, decisions, health, kserve, model, score
 
 APPLICATION_NAME = "credit-scoring"  # the raw pool's connections, as pg_stat_activity shows them
 BATCH_PATH = r"/v1/score/batch"
@@ -100,8 +100,8 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
         app,
         metrics=metrics,
         max_body_bytes=config.max_body_bytes,
-        v1_routers=[(score.router, "scoring"), (decisions.router, "audit"), (kserve.router, "kserve"),
-                    (model.router, "model")],
+        v1_routers=[(score.router, "scoring"), (decisions.router, "audit"), (advisor.router, "audit"),
+                    (kserve.router, "kserve"), (model.router, "model")],
         health_router=health.router,
         body_limits={BATCH_PATH: config.batch_max_body_bytes, KSERVE_PREDICT_PATH: config.batch_max_body_bytes},
     )

@@ -1,99 +1,18 @@
-"""Request and response models. Raw-data fields derive from credit_core.homecredit (no second list)."""
+"""Request and response models. Applications are credit_core.application_schema's (shared with explain)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, model_validator
 
-from credit_core import homecredit
+from credit_core.application_schema import Application, Schema
+from credit_core.ids import ClientId
+
+__all__ = ["Application"]  # re-exported for the routes
 
 MAX_BATCH = 10_000
-MAX_HISTORY_ROWS = 2_000
-MAX_CATEGORY_LENGTH = 100
-_BIG = 1e12
-MAX_ID = 2**63 - 1
-ClientId = Annotated[int, Field(ge=0, le=MAX_ID, description="SK_ID_CURR")]
-
-
-class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _numeric_range(name: str) -> tuple[float, float]:
-    """Plausible bounds by column family (loose: they reject nonsense, not unusual clients)."""
-    if name.startswith("DAYS_"):
-        return -100_000.0, 365_243.0  # 365243 is Home Credit's "no date" sentinel
-    if name.startswith(("EXT_SOURCE_", "FLAG_")) or name.endswith(("_AVG", "_MODE", "_MEDI")):
-        return 0.0, 1.0
-    if name.startswith(("AMT_", "CNT_")):
-        return (-_BIG, _BIG) if name in _SIGNED else (0.0, _BIG)
-    return -_BIG, _BIG
-
-
-_SIGNED = {"AMT_BALANCE", "AMT_RECIVABLE", "AMT_RECEIVABLE_PRINCIPAL", "AMT_TOTAL_RECEIVABLE",
-           "AMT_DRAWINGS_ATM_CURRENT", "AMT_DRAWINGS_CURRENT", "AMT_DRAWINGS_OTHER_CURRENT",
-           "AMT_DRAWINGS_POS_CURRENT", "AMT_CREDIT_SUM_DEBT", "AMT_CREDIT_SUM_LIMIT", "AMT_DOWN_PAYMENT",
-           "AMT_PAYMENT", "AMT_INSTALMENT"}
-
-
-def _field(column: homecredit.Column, *, key_required: bool) -> tuple[Any, Any]:
-    if column.kind is homecredit.Kind.KEY:
-        if key_required:
-            return int, Field(ge=0, le=MAX_ID)
-        return int | None, Field(default=None, ge=0, le=MAX_ID)
-    if column.kind is homecredit.Kind.CAT:
-        return str | None, Field(default=None, max_length=MAX_CATEGORY_LENGTH)
-    low, high = _numeric_range(column.name)
-    return float | None, Field(default=None, ge=low, le=high, allow_inf_nan=False)
-
-
-def _row_model(table: homecredit.Table, name: str, *, skip: tuple[str, ...] = ()) -> type[Schema]:
-    fields: dict[str, Any] = {c.name: _field(c, key_required=False) for c in table.columns
-                              if c.kind is not homecredit.Kind.TARGET and c.name not in skip}
-    model: type[Schema] = create_model(name, __base__=Schema,
-                                       __doc__=f"One `{table.name}` row (Home Credit columns).", **fields)
-    return model
-
-
-_HISTORY_TABLES = tuple(t for t in homecredit.TABLES if t is not homecredit.APPLICATION)
-HISTORY_ROW_MODELS: dict[str, type[Schema]] = {
-    t.name: _row_model(t, "".join(part.title() for part in t.name.split("_")) + "Row") for t in _HISTORY_TABLES
-}
-_HISTORY_FIELDS: dict[str, Any] = {
-    name: (list[model] | None, Field(default=None, max_length=MAX_HISTORY_ROWS))  # type: ignore[valid-type]
-    for name, model in HISTORY_ROW_MODELS.items()
-}
-History = create_model(
-    "History",
-    __base__=Schema,
-    __doc__="The applicant's past credits, per raw table (all optional; omitted = unknown).",
-    **_HISTORY_FIELDS,
-)
-
-_ApplicationFields = _row_model(homecredit.APPLICATION, "ApplicationFields")
-
-APPLICATION_EXAMPLE: dict[str, Any] = {
-    "NAME_CONTRACT_TYPE": "Cash loans", "CODE_GENDER": "F", "FLAG_OWN_CAR": "N", "FLAG_OWN_REALTY": "Y",
-    "CNT_CHILDREN": 0, "AMT_INCOME_TOTAL": 180000.0, "AMT_CREDIT": 450000.0, "AMT_ANNUITY": 22500.0,
-    "AMT_GOODS_PRICE": 405000.0, "NAME_INCOME_TYPE": "Working", "NAME_EDUCATION_TYPE": "Higher education",
-    "DAYS_BIRTH": -12000, "DAYS_EMPLOYED": -2000, "EXT_SOURCE_2": 0.62, "EXT_SOURCE_3": 0.51,
-}
-
-
-class Application(_ApplicationFields):  # type: ignore[misc, valid-type]
-    """A new credit application: the raw Home Credit application columns (+ optional history)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [APPLICATION_EXAMPLE]})
-    history: History | None = None
-
-    def raw(self) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]] | None]:
-        data = self.model_dump(exclude={"history"})
-        history = None
-        if self.history is not None:
-            history = {k: v for k, v in self.history.model_dump().items() if v is not None}
-        return data, history
 
 
 class ScoreOut(Schema):
@@ -215,3 +134,38 @@ class DecisionsOut(Schema):
         "decision_id": 42, "client_id": 100002, "probability": 0.31, "threshold": 0.24, "decision": "refused",
         "risk_band": "high", "model_version": "20261127-1", "caller": "web", "request_id": "3f2a…",
         "feature_hash": "ab12…", "decided_at": "2026-11-27T20:00:00Z"}]}]})
+
+
+# Free text typed in a textarea: any printable character, tabs and line breaks; no NUL or other control character
+# (PostgreSQL text cannot even hold NUL).
+PLAIN_TEXT = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
+USERNAME = r"^[A-Za-z0-9._-]{1,64}$"
+MIN_REASON, MAX_REASON = 3, 2000
+
+
+class AdvisorDecisionIn(Schema):
+    """The advisor follows the model's decision or overrides it (a reason is then mandatory)."""
+
+    choice: Literal["follow", "override"]
+    reason: str | None = Field(default=None, max_length=MAX_REASON, pattern=PLAIN_TEXT)
+    username: str = Field(pattern=USERNAME, description="The dashboard user recording the decision.")
+
+    @model_validator(mode="after")
+    def _reason_for_overrides(self) -> AdvisorDecisionIn:
+        if self.choice == "override" and len((self.reason or "").strip()) < MIN_REASON:
+            raise ValueError(f"an override needs a reason of at least {MIN_REASON} characters")
+        return self
+
+
+class AdvisorDecisionOut(Schema):
+    """The advisor's decision and the audited model decision it was taken on, stored in one transaction."""
+
+    advisor_decision_id: int
+    client_id: int
+    choice: Literal["follow", "override"]
+    model_decision: Literal["granted", "refused"]
+    final_decision: Literal["granted", "refused"]
+    reason: str | None
+    username: str
+    decided_at: datetime
+    score: ScoreOut

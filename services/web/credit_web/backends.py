@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import orjson
 
-from credit_web.request_ids import current_request_id
+from credit_core.service.observability import current_request_id
 
 
 class BackendUnavailable(Exception):

@@ -14,7 +14,11 @@ class WebSettings(Settings):
     backend_max_connections: int = 50
     # Set when the dashboard is served over HTTPS (directly or behind a TLS proxy): cookies get `Secure`.
     web_tls: bool = False
-    session_max_age_seconds: int = 8 * 3600
+    session_max_age_seconds: int = 8 * 3600  # a session ends this long after sign-in at the latest
+    session_idle_seconds: int = 3600  # ... or this long after its last request
+    # Sessions and the sign-in throttle live in Redis when set (redis://host:6379/0), else in PostgreSQL.
+    redis_url: str = ""
+    redis_prefix: str = "pad:"  # every key the web service writes in Redis starts with this
     # Development only: accept an empty SESSION_SECRET by generating a throwaway one (sessions die on restart).
     web_dev_insecure_secret: bool = False
     web_db_pool_size: int = 5

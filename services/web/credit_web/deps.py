@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credit_core.ids import ClientIdParam
 from credit_web import i18n
 from credit_web.auth import User
 from credit_web.backends import Backends
+from credit_web.sessions import session_user
 
-SESSION_USER_KEY = "user"
 LANG_COOKIE = "lang"
 
-__all__ = ["AdminDep", "BackendsDep", "DbSessionDep", "LangDep", "User", "UserDep"]
+__all__ = ["AdminDep", "BackendsDep", "ClientParam", "DbSessionDep", "LangDep", "SignedIn", "SignedInAdmin", "User",
+           "UserDep"]
 
 
 class LoginRequired(Exception):
@@ -38,26 +40,20 @@ def get_lang(request: Request) -> str:
 
 
 def current_user(request: Request) -> User | None:
-    """The signed-in user from the session, or None (pages that work either way, like the layout)."""
-    if "session" not in request.scope:
-        return None
-    data = request.session.get(SESSION_USER_KEY)
-    if not isinstance(data, dict):
-        return None
-    username, role = data.get("username"), data.get("role")
-    if not isinstance(username, str) or role not in ("advisor", "admin"):
-        return None
-    return User(username, role)
+    """The user the request's guard found (None before it ran, or when nobody is signed in): for templates."""
+    user = getattr(request.state, "user", None)
+    return user if isinstance(user, User) else None
 
 
-def require_user(request: Request) -> User:
-    user = current_user(request)
+async def require_user(request: Request) -> User:
+    """The login guard (a router dependency): a live session, else the sign-in page."""
+    user = await session_user(request)
     if user is None:
         raise LoginRequired()
     return user
 
 
-def require_admin(user: Annotated[User, Depends(require_user)]) -> User:
+async def require_admin(user: Annotated[User, Depends(require_user)]) -> User:
     if not user.is_admin:
         raise Forbidden()
     return user
@@ -72,4 +68,9 @@ BackendsDep = Annotated[Backends, Depends(get_backends)]
 LangDep = Annotated[str, Depends(get_lang)]
 UserDep = Annotated[User, Depends(require_user)]
 AdminDep = Annotated[User, Depends(require_admin)]
+# The `?client=` of pages and fragments (absent: no client chosen yet).
+ClientParam = Annotated[ClientIdParam | None, Query()]
+# Router guards: `APIRouter(dependencies=SignedIn)`.
+SignedIn = [Depends(require_user)]
+SignedInAdmin = [Depends(require_admin)]
 DbSessionDep = Annotated[AsyncSession, Depends(get_db_session)]

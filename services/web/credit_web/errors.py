@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import Scope
 
+from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError, is_database_error, problem_response
 from credit_web.backends import BackendProblem, BackendUnavailable
 from credit_web.deps import Forbidden, LoginRequired
@@ -44,7 +45,7 @@ def safe_next(target: str | None) -> str:
 def error_page(request: Request, status: int, *, message_key: str | None = None, title: str | None = None,
                headers: dict[str, str] | None = None) -> Response:
     """HTML for browsers, problem+json for the rest."""
-    rid = request.headers.get("x-request-id", "")
+    rid = request_id(request.scope) or ""
     if not wants_html(request):
         return problem_response(status, title or _default_title(status), instance=request.url.path, headers=headers,
                                 request_id=rid or None)
@@ -129,7 +130,7 @@ def unexpected_error_page(exc: Exception, scope: Scope) -> Response:
     request = Request(scope)
     status = 503 if is_database_error(exc) else 500
     if status == 500:
-        log.exception("unhandled error (request %s)", request.headers.get("x-request-id"), exc_info=exc)
+        log.exception("unhandled error (request %s)", request_id(request.scope), exc_info=exc)
     else:
         log.warning("database unavailable: %s", type(exc).__name__)
     try:

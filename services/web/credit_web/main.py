@@ -6,8 +6,11 @@ client), plus its own small database use for dashboard users and advisor decisio
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,20 +21,23 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from credit_core import db
-from credit_core.service import limits, observability, problems
-from credit_core.service.database import create_service_engine
+from credit_core.service import exposure, limits, observability, problems
+from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.settings import Settings
 from credit_web import errors
 from credit_web.backends import Backends
 from credit_web.config import WebSettings
 from credit_web.rendering import STATIC_DIR
-from credit_web.request_ids import RequestIdMiddleware
 from credit_web.routes import auth, decisions, letter, model_page, pages, panels
 from credit_web.security import SecurityHeadersMiddleware, verify_csrf
+from credit_web.session_store import Lifetimes, SessionStore, open_store
+from credit_web.throttle import ADDRESS_POLICY, PAIR_POLICY, LoginThrottle
 
 log = logging.getLogger("credit.web")
 SESSION_COOKIE = "pad_session"
+APPLICATION_NAME = "credit-web"  # the raw pool's connections, as pg_stat_activity shows them
 MAX_BODY_BYTES = 256 * 1024  # forms only
+PURGE_SECONDS = 300.0  # how often expired sessions and forgotten throttle counters are dropped (PostgreSQL store)
 
 
 def session_secret(config: WebSettings) -> str:
@@ -51,15 +57,29 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_service_engine(db.resolve_database_url(config), pool_size=config.web_db_pool_size)
+        url = db.resolve_database_url(config)
+        engine = create_service_engine(url, pool_size=config.web_db_pool_size)
+        # Raw asyncpg connections for the session check every request makes (and the PostgreSQL session store).
+        pool = await create_raw_pool(url, max_size=config.web_db_pool_size, application_name=APPLICATION_NAME)
         backends = Backends(config.scoring_url, config.explain_url, config.service_api_key,
                             connect_timeout=config.backend_connect_timeout, timeout=config.backend_timeout,
                             max_connections=config.backend_max_connections)
+        store = open_store(pool, Lifetimes(config.session_max_age_seconds, config.session_idle_seconds),
+                           redis_url=config.redis_url, redis_prefix=config.redis_prefix,
+                           policies=(PAIR_POLICY, ADDRESS_POLICY))
         app.state.engine, app.state.sessions, app.state.backends = engine, db.session_factory(engine), backends
+        app.state.pool = pool
+        app.state.session_store, app.state.throttle = store, LoginThrottle(store, secret)
+        purger = asyncio.create_task(_purge_periodically(store), name="web-session-purge")
         try:
             yield
         finally:
+            purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purger
+            await store.close()
             await backends.aclose()
+            await pool.close()
             await engine.dispose()
 
     app = FastAPI(title="Prêt à dépenser — dashboard", version="1", lifespan=lifespan, docs_url=None,
@@ -68,25 +88,34 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.catalogue_cache = {}
 
     errors.install_error_handlers(app)
-    # Added innermost first: request id → observability → headers → session → catch-all → body limit → app.
+    # Added innermost first: observability (request id) → headers → cookie session → catch-all → body limit → app.
     app.add_middleware(limits.BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(problems.CatchAllMiddleware, respond=errors.unexpected_error_page)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
                        max_age=config.session_max_age_seconds, same_site="lax", https_only=config.web_tls)
     app.add_middleware(SecurityHeadersMiddleware, tls=config.web_tls)
-    observability.install_observability(app, metrics)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(observability.ObservabilityMiddleware, metrics=metrics)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static")
-    for module in (auth, pages, panels, model_page, decisions, letter):
-        app.include_router(module.router)
+    for router in (auth.router, auth.admin_router, pages.router, panels.router, model_page.router,
+                   decisions.router, letter.router):
+        app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    app.add_api_route("/metrics", observability.metrics_endpoint(metrics), methods=["GET"], include_in_schema=False)
+    exposure.expose_metrics(app, metrics, config.metrics_port)
     return app
+
+
+async def _purge_periodically(store: SessionStore) -> None:
+    while True:
+        await asyncio.sleep(PURGE_SECONDS)
+        try:
+            await store.purge(time.time())
+        except Exception as exc:  # the database may be down for a while: try again next time
+            log.warning("session purge failed: %s", type(exc).__name__)
 
 
 _app: FastAPI | None = None

@@ -22,6 +22,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from credit_core import ids
+from credit_core.service.observability import request_id
 from credit_web import i18n
 from credit_web.deps import LANG_COOKIE, current_user, get_lang
 from credit_web.security import CSRF_FIELD, csrf_token
@@ -51,8 +53,9 @@ class UrlState:
 
 def url_state(request: Request, lang: str) -> UrlState:
     params = request.query_params
-    client = params.get("client", "").strip()
-    return UrlState(client if client.isdigit() else None, params.get("a") or None, params.get("b") or None, lang)
+    client = ids.client_id_or_none(params.get("client", "").strip())
+    return UrlState(None if client is None else str(client), params.get("a") or None, params.get("b") or None,
+                    lang)
 
 
 # ---- filters (lang-aware through the template context) -------------------------------------------------
@@ -170,7 +173,7 @@ def base_context(request: Request, lang: str | None = None) -> dict[str, Any]:
         "csrf_token": token,
         "csrf_input": Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),
         "state": url_state(request, lang),
-        "request_id": request.headers.get("x-request-id", ""),
+        "request_id": request_id(request.scope) or "",
         "is_htmx": request.headers.get("hx-request") == "true",
     }
 

@@ -10,12 +10,13 @@ from fastapi.responses import Response
 
 from credit_core import features
 from credit_core.explain import catalogue, client_row, joint, store
+from credit_core.ids import ClientIdParam
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ConnectionDep, ContextDep, valid_feature
 
 router = APIRouter()
 FeatureA = Annotated[str, Depends(valid_feature)]
-OptionalClient = Annotated[int | None, Query(ge=1, le=2**62)]
+OptionalClient = Annotated[ClientIdParam | None, Query()]
 
 
 @router.get("/features")

@@ -61,7 +61,9 @@ async def _whatif_frame(conn: Any, client_id: int, changes: dict[str, Any]) -> p
 
 def _application_frame(body: ExplainRequest) -> pl.DataFrame:
     try:
-        return features.features_for_application(body.application or {}, body.history)
+        application: dict[str, Any] = body.application.model_dump() if body.application is not None else {}
+        history = body.history.tables() if body.history is not None else None
+        return features.features_for_application(application, history)
     except (ValueError, TypeError, pl.exceptions.PolarsError) as exc:
         raise ProblemError(422, "invalid application", str(exc)[:300]) from exc
 
@@ -70,7 +72,7 @@ def _application_frame(body: ExplainRequest) -> pl.DataFrame:
 async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) -> dict[str, Any]:
     """Live explanation, probability and decision for a what-if on a known client or a new application."""
     if body.client_id is not None:
-        frame = await _whatif_frame(conn, body.client_id, body.changes)
+        frame = await _whatif_frame(conn, body.client_id, body.changed())
     else:
         frame = await anyio.to_thread.run_sync(_application_frame, body)
     payload = await anyio.to_thread.run_sync(
@@ -81,5 +83,5 @@ async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) ->
     payload["decision"] = {"probability": p, "threshold": float(ctx.bundle.threshold),
                            "decision": decision.decide(p, ctx.bundle.threshold)}
     if body.client_id is not None:
-        payload["client_id"], payload["changes"] = body.client_id, body.changes
+        payload["client_id"], payload["changes"] = body.client_id, body.changed()
     return payload

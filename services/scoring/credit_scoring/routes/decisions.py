@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from credit_core import decision
+from credit_core.ids import ClientIdParam
 from credit_core.scoring import audit
 from credit_scoring.deps import ConnectionDep
 from credit_scoring.routes._convert import json_response, problem_docs
-from credit_scoring.schemas import MAX_ID, DecisionsOut
+from credit_scoring.schemas import DecisionsOut
 
 router = APIRouter()
 MAX_LIMIT = 500
@@ -19,7 +20,7 @@ MAX_LIMIT = 500
 
 @router.get("/clients/{client_id}/decisions", response_model=DecisionsOut, responses=problem_docs(401, 422, 503))
 async def client_decisions(
-    client_id: Annotated[int, Path(ge=0, le=MAX_ID, description="SK_ID_CURR", examples=[100002])],
+    client_id: Annotated[ClientIdParam, Path()],
     conn: ConnectionDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="At most this many rows.")] = 20,
 ) -> Response:

@@ -20,9 +20,10 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health)
-async def healthz() -> Health:
-    """The process is alive (no dependency checked)."""
-    return Health(status="ok")
+async def healthz(request: Request) -> Health:
+    """The process is alive (no dependency checked); the model version served, if one is loaded (as /readyz)."""
+    bundle = request.app.state.holder.bundle
+    return Health(status="ok", model_version=None if bundle is None else str(bundle.version))
 
 
 @router.get("/readyz", response_model=Health, responses=problem_docs(503))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from credit_core import ids
 from credit_core.scoring import batches
 from credit_core.service.auth import require_api_key
 from credit_core.service.observability import request_id
@@ -12,7 +13,7 @@ from credit_core.service.problems import ProblemError
 from credit_scoring.deps import CallerDep, PoolDep, RequestIdDep, ScorerDep, SettingsDep, get_scorer
 from credit_scoring.routes._convert import batch_items, json_response, problem_docs, score_dict, score_out
 from credit_scoring.routes._lean import LeanRoute, path_parameter
-from credit_scoring.schemas import MAX_ID, Application, BatchOut, BatchRequest, ItemError, ScoreOut
+from credit_scoring.schemas import Application, BatchOut, BatchRequest, ItemError, ScoreOut
 
 router = APIRouter()
 NOT_FOUND = ItemError(status=404, title="client not found", detail="No features for this client id.")
@@ -33,17 +34,17 @@ async def score_client(request: Request) -> Response:
 router.add_api_route(
     "/clients/{client_id}/score", score_client, methods=["GET"], route_class_override=LeanRoute,
     response_model=ScoreOut, responses=problem_docs(401, 404, 422, 503),
-    openapi_extra={"parameters": [path_parameter("client_id", "SK_ID_CURR", minimum=0, maximum=MAX_ID,
-                                                  example=100002)]},
+    openapi_extra={"parameters": [path_parameter("client_id", ids.DESCRIPTION, minimum=ids.MIN_CLIENT_ID,
+                                                  maximum=ids.MAX_CLIENT_ID, example=100002)]},
 )
 
 
 def _client_id(raw: str) -> int:
-    value = int(raw) if raw.isascii() and raw.isdigit() else -1  # digits only: no sign, spaces or underscores
-    if not 0 <= value <= MAX_ID:
+    try:
+        return ids.parse_client_id(raw)
+    except ValueError as exc:
         raise ProblemError(422, "invalid request", "Invalid value(s): path.client_id", errors=[
-            {"field": "path.client_id", "message": f"must be an integer from 0 to {MAX_ID}"}])
-    return value
+            {"field": "path.client_id", "message": ids.RANGE_MESSAGE}]) from exc
 
 
 @router.post("/score", response_model=ScoreOut, responses=problem_docs(401, 413, 422, 503))

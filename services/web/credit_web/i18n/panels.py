@@ -166,6 +166,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                        "en": "Give the reason why you override the model."},
     "decision.error.reason_long": {"fr": "Le motif est trop long (2 000 caractères au plus).",
                                    "en": "The reason is too long (2,000 characters at most)."},
+    "decision.error.reason_chars": {"fr": "Le motif contient des caractères de contrôle non autorisés.",
+                                    "en": "The reason contains control characters that are not allowed."},
     "decision.recorded_follow": {"fr": "Décision enregistrée : recommandation suivie.",
                                  "en": "Decision recorded: recommendation followed."},
     "decision.recorded_override": {"fr": "Décision enregistrée : modèle non suivi.",

@@ -11,13 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from credit_core import features
+from credit_core import features, ids
 
 AMOUNT_FIELDS = ("AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE")
 CONTRACT_FIELD = "NAME_CONTRACT_TYPE"
 CONTRACT_TYPES = {"Cash loans": "whatif.contract.cash", "Revolving loans": "whatif.contract.revolving"}
 MAX_AMOUNT = 1e9  # loose: rejects nonsense (typos with extra zeros), not large loans
-MAX_CLIENT_ID = 2**62
 
 
 @dataclass
@@ -77,7 +76,7 @@ def parse_amount(text: str) -> float | None:
 def parse(form: Mapping[str, Any]) -> Parsed:
     """Validate the posted form; empty amounts mean "unchanged" and are not sent."""
     client_text = str(form.get("client", "")).strip()
-    client = int(client_text) if client_text.isdigit() and 1 <= int(client_text) <= MAX_CLIENT_ID else None
+    client = ids.client_id_or_none(client_text)
     baseline = parse_amount(str(form.get("baseline", "")))
     parsed = Parsed(client, baseline if baseline is not None and 0 <= baseline <= 1 else None)
     if client is None:

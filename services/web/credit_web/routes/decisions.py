@@ -1,33 +1,36 @@
 """Decision record: the model's audited decisions for a client and the advisor's final decisions.
 
-The advisor follows the model or overrides it (a reason is then mandatory). The model decision stored with it is
-the one scoring returns at the moment of recording (with its audit row id), never a value sent by the browser.
+The advisor follows the model or overrides it (a reason is then mandatory). The scoring service records it
+(POST /v1/clients/{id}/advisor-decisions): it scores the client at that moment and stores the model decision
+(audit row) and the advisor's decision in one transaction, so one is never stored without the other. The model
+decision is never a value sent by the browser.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+import re
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credit_core import ids
 from credit_core.orm import AdvisorDecision
 from credit_core.service.problems import DATABASE_ERRORS
-from credit_web.deps import BackendsDep, DbSessionDep, UserDep
+from credit_web.deps import BackendsDep, ClientParam, DbSessionDep, SignedIn, UserDep
 from credit_web.rendering import render
 from credit_web.routes._fetch import Failure, failed, gather
 
-router = APIRouter(prefix="/fragments", default_response_class=HTMLResponse)
+router = APIRouter(prefix="/fragments", default_response_class=HTMLResponse, dependencies=SignedIn)
 log = logging.getLogger("credit.web.decisions")
 
 HISTORY_LIMIT = 20
 MIN_REASON = 3
 MAX_REASON = 2000
-OPPOSITE = {"granted": "refused", "refused": "granted"}
-ClientParam = Annotated[int | None, Query(ge=1, le=2**62)]
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line breaks are fine
 
 
 async def _advisor_rows(session: AsyncSession, client: int) -> list[AdvisorDecision] | Failure:
@@ -67,7 +70,7 @@ async def _panel(request: Request, backends: BackendsDep, session: AsyncSession,
 
 
 @router.get("/decisions")
-async def decisions(request: Request, backends: BackendsDep, session: DbSessionDep, user: UserDep,
+async def decisions(request: Request, backends: BackendsDep, session: DbSessionDep,
                     client: ClientParam = None) -> HTMLResponse:
     if client is None:
         return render(request, "partials/_no_client.html", {})
@@ -84,36 +87,28 @@ def _validate(form: dict[str, str]) -> dict[str, str]:
         errors["reason"] = "decision.error.reason_required"
     if len(reason) > MAX_REASON:
         errors["reason"] = "decision.error.reason_long"
+    elif CONTROL_CHARACTERS.search(reason):
+        errors["reason"] = "decision.error.reason_chars"
     return errors
 
 
 @router.post("/decisions")
 async def record_decision(request: Request, backends: BackendsDep, session: DbSessionDep, user: UserDep
                           ) -> HTMLResponse:
-    """Validate, read the model's current decision from scoring, store the advisor's decision, re-render."""
+    """Validate, have scoring store the model's current decision with the advisor's (one transaction), re-render."""
     posted = await request.form()
-    client_text = str(posted.get("client", "")).strip()
-    if not client_text.isdigit() or not 1 <= int(client_text) <= 2**62:
+    client = ids.client_id_or_none(str(posted.get("client", "")).strip())
+    if client is None:
         return render(request, "partials/_no_client.html", {})
-    client = int(client_text)
     form = {"choice": str(posted.get("choice", "")).strip(), "reason": str(posted.get("reason", "")).strip()}
     errors = _validate(form)
     if errors:
         return await _panel(request, backends, session, client, form=form, errors=errors, status_code=422)
-    (scored,) = await gather(backends.scoring("GET", f"/v1/clients/{client}/score"))
-    if failed(scored):
-        return await _panel(request, backends, session, client, form=form, record_failure=scored)
-    model_decision = str(scored["decision"])
-    final = model_decision if form["choice"] == "follow" else OPPOSITE.get(model_decision, model_decision)
-    row = AdvisorDecision(client_id=client, decision_id=scored.get("decision_id"), model_decision=model_decision,
-                          final_decision=final, reason=form["reason"] or None, username=user.username)
-    try:
-        session.add(row)
-        await session.commit()
-    except DATABASE_ERRORS:
-        log.warning("advisor decision not stored for client %s", client, exc_info=True)
-        await session.rollback()
-        return await _panel(request, backends, session, client, form=form, record_failure=Failure("database", None))
+    (stored,) = await gather(backends.scoring("POST", f"/v1/clients/{client}/advisor-decisions", json={
+        "choice": form["choice"], "reason": form["reason"] or None, "username": user.username}))
+    if failed(stored):
+        return await _panel(request, backends, session, client, form=form, record_failure=stored)
     log.info("advisor decision recorded for client %s (%s)", client, form["choice"])
-    recorded = {"choice": form["choice"], "final_decision": final, "model_decision": model_decision}
+    recorded = {"choice": form["choice"], "final_decision": str(stored["final_decision"]),
+                "model_decision": str(stored["model_decision"])}
     return await _panel(request, backends, session, client, recorded=recorded)

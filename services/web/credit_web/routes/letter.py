@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credit_core.orm import AdvisorDecision
 from credit_core.service.problems import DATABASE_ERRORS
-from credit_web.deps import BackendsDep, DbSessionDep, LangDep, UserDep
+from credit_web.deps import BackendsDep, ClientParam, DbSessionDep, LangDep, SignedIn
 from credit_web.rendering import render
 from credit_web.routes._fetch import failed, gather
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, dependencies=SignedIn)
 log = logging.getLogger("credit.web.letter")
 
 MONTHS = {
@@ -47,8 +47,8 @@ async def _advisor_final(session: AsyncSession, client: int) -> str | None:
 
 
 @router.get("/letter")
-async def letter(request: Request, backends: BackendsDep, session: DbSessionDep, lang: LangDep, user: UserDep,
-                 client: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> HTMLResponse:
+async def letter(request: Request, backends: BackendsDep, session: DbSessionDep, lang: LangDep,
+                 client: ClientParam = None) -> HTMLResponse:
     if client is None:
         return render(request, "pages/letter.html", {"client": None})
     scored, explanation, counterfactual, advisor_final = await gather(

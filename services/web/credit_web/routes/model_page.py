@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from credit_web.deps import BackendsDep, LangDep, UserDep
+from credit_web.deps import BackendsDep, LangDep, SignedIn
 from credit_web.rendering import render
 from credit_web.routes import _charts
 from credit_web.routes._fetch import failed, gather
 from credit_web.routes._markdown import to_html
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, dependencies=SignedIn)
 
 METRICS = ("auc", "pr_auc", "brier", "log_loss", "ks", "calibration_error", "approval_rate",
            "business_cost_per_client", "n_evaluated")
@@ -26,7 +26,7 @@ def _charts_of(report: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 @router.get("/model")
-async def model_page(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep) -> HTMLResponse:
+async def model_page(request: Request, backends: BackendsDep, lang: LangDep) -> HTMLResponse:
     (payload,) = await gather(backends.scoring("GET", "/v1/model/report"))
     if failed(payload):
         return render(request, "pages/model.html", {"failure": payload})

@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from credit_web import catalogue
 from credit_web.backends import BackendProblem, BackendUnavailable
-from credit_web.deps import BackendsDep, LangDep, UserDep
+from credit_web.deps import BackendsDep, LangDep, SignedIn
 from credit_web.rendering import render, url_state
 
-router = APIRouter()
+router = APIRouter(dependencies=SignedIn)
 SUGGESTIONS = 8
 # The PANELS fragments the dashboard loads concurrently once a client is chosen (container id → path).
 PANELS = (
@@ -28,7 +28,7 @@ ShortText = Annotated[str, Query(max_length=64)]
 
 
 @router.get("/")
-async def dashboard(request: Request, user: UserDep, lang: LangDep, backends: BackendsDep,
+async def dashboard(request: Request, lang: LangDep, backends: BackendsDep,
                     client: ShortText = "", a: ShortText = "", b: ShortText = "") -> Response:
     entries = await catalogue.fetch(request.app, backends)
     a_name, b_name = catalogue.valid_pair(entries, a or None, b or None)
@@ -48,13 +48,13 @@ async def dashboard(request: Request, user: UserDep, lang: LangDep, backends: Ba
 
 
 @router.get("/search/clients")
-async def client_suggestions(request: Request, user: UserDep, lang: LangDep, backends: BackendsDep,
+async def client_suggestions(request: Request, lang: LangDep, backends: BackendsDep,
                              client: ShortText = "", a: ShortText = "", b: ShortText = "") -> Response:
     """Live suggestions while typing an id: links that open the client with the chosen variables."""
     prefix = client.strip()
     context: dict[str, object] = {"prefix": prefix, "clients": [], "invalid": False, "unavailable": False,
                                   "state": type(url_state(request, lang))(None, a or None, b or None, lang)}
-    if prefix and not prefix.isdigit():
+    if prefix and not (prefix.isascii() and prefix.isdigit()):
         context["invalid"] = True
     elif prefix:
         try:
@@ -68,7 +68,7 @@ async def client_suggestions(request: Request, user: UserDep, lang: LangDep, bac
 
 
 @router.get("/search/variables")
-async def variable_picker(request: Request, user: UserDep, lang: LangDep, backends: BackendsDep,
+async def variable_picker(request: Request, lang: LangDep, backends: BackendsDep,
                           slot: Annotated[str, Query(pattern="^[ab]$")], q: ShortText = "",
                           a: ShortText = "", b: ShortText = "") -> Response:
     """One picker's <select>, narrowed to the variables whose label or name contains `q`."""

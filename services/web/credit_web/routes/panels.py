@@ -13,14 +13,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from credit_core import features
-from credit_web.deps import BackendsDep, LangDep, UserDep
+from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn
 from credit_web.rendering import render
 from credit_web.routes import _charts, _whatif
 from credit_web.routes._fetch import Failure, failed, gather
 
-router = APIRouter(prefix="/fragments", default_response_class=HTMLResponse)
+router = APIRouter(prefix="/fragments", default_response_class=HTMLResponse, dependencies=SignedIn)
 
-ClientParam = Annotated[int | None, Query(ge=1, le=2**62, description="SK_ID_CURR")]
 FeatureParam = Annotated[str | None, Query(max_length=100)]
 TOP_CHOICES = (5, 10, 15, 20)
 GLOBAL_TOP = 15
@@ -35,7 +34,7 @@ def _notice(request: Request, failure: Failure, **context: Any) -> HTMLResponse:
 
 
 @router.get("/score")
-async def score(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep,
+async def score(request: Request, backends: BackendsDep, lang: LangDep,
                 client: ClientParam = None) -> HTMLResponse:
     """Probability, decision against the threshold, bullet chart and a plain sentence; the main reason from
     explain when it answers (the score shows without it)."""
@@ -56,7 +55,7 @@ async def score(request: Request, backends: BackendsDep, lang: LangDep, user: Us
 
 
 @router.get("/why")
-async def why(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep, client: ClientParam = None,
+async def why(request: Request, backends: BackendsDep, lang: LangDep, client: ClientParam = None,
               top: Annotated[int, Query(ge=1, le=30)] = 10) -> HTMLResponse:
     """Top reasons in plain language and the SHAP waterfall (top N adjustable); the global summary loads lazily."""
     if client is None:
@@ -71,7 +70,7 @@ async def why(request: Request, backends: BackendsDep, lang: LangDep, user: User
 
 
 @router.get("/importance")
-async def importance(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep) -> HTMLResponse:
+async def importance(request: Request, backends: BackendsDep, lang: LangDep) -> HTMLResponse:
     """The model-wide summary: mean |SHAP| bars and the beeswarm."""
     (payload,) = await gather(backends.explain("GET", "/v1/importance",
                                                params={"top": GLOBAL_TOP, "beeswarm_features": GLOBAL_TOP}))
@@ -85,7 +84,7 @@ async def importance(request: Request, backends: BackendsDep, lang: LangDep, use
 
 
 @router.get("/profile")
-async def profile(request: Request, backends: BackendsDep, user: UserDep, client: ClientParam = None
+async def profile(request: Request, backends: BackendsDep, client: ClientParam = None
                   ) -> HTMLResponse:
     if client is None:
         return _no_client(request)
@@ -101,7 +100,7 @@ def _feature(name: str | None) -> Any | None:
 
 
 @router.get("/compare")
-async def compare(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep, client: ClientParam = None,
+async def compare(request: Request, backends: BackendsDep, lang: LangDep, client: ClientParam = None,
                   a: FeatureParam = None, b: FeatureParam = None) -> HTMLResponse:
     """The client against the population for variables a and b, and the pair view."""
     if client is None:
@@ -134,7 +133,7 @@ async def compare(request: Request, backends: BackendsDep, lang: LangDep, user: 
 
 
 @router.get("/similar")
-async def similar(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep, client: ClientParam = None,
+async def similar(request: Request, backends: BackendsDep, lang: LangDep, client: ClientParam = None,
                   k: Annotated[int, Query(ge=5, le=50)] = 20) -> HTMLResponse:
     """The nearest labelled clients with their outcome, and their default rate against everyone's."""
     if client is None:
@@ -167,7 +166,7 @@ def _display(name: str, value: Any, lang: str) -> str:
 
 
 @router.get("/whatif")
-async def whatif_form(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep,
+async def whatif_form(request: Request, backends: BackendsDep, lang: LangDep,
                       client: ClientParam = None) -> HTMLResponse:
     """The editable loan terms, prefilled with the client's application; results appear below on each change."""
     if client is None:
@@ -186,7 +185,7 @@ async def whatif_form(request: Request, backends: BackendsDep, lang: LangDep, us
 
 
 @router.post("/whatif")
-async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep) -> HTMLResponse:
+async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDep) -> HTMLResponse:
     """New score and waterfall for the edited terms (explain POST /v1/explain with the client's changes)."""
     form = await request.form()
     parsed = _whatif.parse(form)
@@ -211,7 +210,7 @@ async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDe
 
 
 @router.get("/counterfactual")
-async def counterfactual(request: Request, backends: BackendsDep, lang: LangDep, user: UserDep,
+async def counterfactual(request: Request, backends: BackendsDep, lang: LangDep,
                          client: ClientParam = None) -> HTMLResponse:
     """The cheapest change of the loan that would turn a refusal into a grant, as a sentence."""
     if client is None:

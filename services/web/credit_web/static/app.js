@@ -1,6 +1,7 @@
 // The dashboard's only script: draw the Vega-Lite specs the server embedded in [data-vega-spec] elements,
 // whenever htmx loads content (the first page included). Charts run with vega's expression interpreter
-// (`ast: true`), so the page's Content-Security-Policy needs no 'unsafe-eval'.
+// (`ast: true`), so the page's Content-Security-Policy needs no 'unsafe-eval', and without the style elements
+// vega-embed would inject, so it needs no 'unsafe-inline' styles either.
 //
 // The chart libraries (vega, vega-lite, vega-embed: ~840 KB, listed by <meta name="chart-scripts">) are loaded
 // from here rather than by <script defer> tags, which would hold up htmx (it starts on DOMContentLoaded) until
@@ -22,7 +23,10 @@
       return;
     }
     // No hover processing: our specs have no hover encodings (tooltips work without it), and it is set up per view.
-    var options = { actions: false, ast: true, hover: false, renderer: element.dataset.vegaRenderer || "svg" };
+    // No <style> elements injected by vega-embed or its tooltip: the page's CSP allows only our stylesheet
+    // (style-src 'self'); app.css carries the few rules they would have added.
+    var options = { actions: false, ast: true, hover: false, renderer: element.dataset.vegaRenderer || "svg",
+                    defaultStyle: false, tooltip: { disableDefaultStyle: true } };
     window.vegaEmbed(element, spec, options).then(
       function () {
         // Vega marks its container as a "graphics-document" labelled with the spec's description, a copy of
