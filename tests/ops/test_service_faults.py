@@ -9,13 +9,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from credit_web.i18n.panels import MESSAGES
+from credit_web.i18n import words
 from tests.web._panels import HX, no_traceback, text_of
 from tests.web._stack import Stack, ensure_running, stop_service
 
 pytestmark = pytest.mark.slow
-SCORING_DOWN = MESSAGES["notice.scoring_down"]["en"]
-EXPLAIN_DOWN = MESSAGES["notice.explain_down"]["en"]
+SCORING_DOWN = words.SERVICE_DOWN_NOTICE["scoring"]
+EXPLAIN_DOWN = words.SERVICE_DOWN_NOTICE["explain"]
 
 
 @pytest.fixture(scope="module")

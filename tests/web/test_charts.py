@@ -255,7 +255,7 @@ def test_categorical_distribution_highlights_the_clients_category(tiny: Any) -> 
     assert bar["encoding"]["color"] == {"field": "colour", "type": "nominal", "scale": None}
     assert client_rows[0]["colour"] == "#000000" and {r["colour"] for r in rows if not r["client"]} == {"#0072B2"}
     rate = f"{100 * payload['client']['default_rate']:.1f}%"
-    assert "Revolving loans" in chart.alt_text and rate in chart.alt_text
+    assert "revolving credit" in chart.alt_text and rate in chart.alt_text  # the code in words (catalogue)
     assert chart.table is not None and len(chart.table) == len(rows)
     pooled = dict(payload, client={**payload["client"], "value": "never seen"})
     pooled["categories"] = [*payload["categories"], {"value": "__other__", "repaid": 3, "defaulted": 1,
@@ -284,7 +284,7 @@ def test_joint_views_highlight_the_client(tiny: Any) -> None:
     marks = [_mark(u) for u in _layers(spec)]
     assert {"rule", "bar", "tick", "point"} <= set(marks)
     diamond = next(u for u in _layers(spec) if _mark(u) == "point")
-    assert _values(diamond, spec)[0]["c"].startswith(row["CODE_GENDER"])
+    assert _values(diamond, spec)[0]["c"].startswith({"F": "femme", "M": "homme"}[row["CODE_GENDER"]])
     assert _values(diamond, spec)[0]["x"] == pytest.approx(row["AMT_CREDIT"])
     for r in spec["data"]["values"]:
         assert r["lo"] <= r["q1"] <= r["median"] <= r["q3"] <= r["hi"]
@@ -295,7 +295,7 @@ def test_joint_views_highlight_the_client(tiny: Any) -> None:
     cells = spec["data"]["values"]
     assert sum(c["n"] for c in cells) == crosstab["n_reference"]
     client_cells = [c for c in cells if c["client"]]
-    assert len(client_cells) == 1 and client_cells[0]["x"] == row["CODE_GENDER"]
+    assert len(client_cells) == 1 and client_cells[0]["x"] == {"F": "female", "M": "male"}[row["CODE_GENDER"]]
     outline = [u for u in _layers(spec) if u.get("transform")]
     assert outline and outline[0]["mark"]["stroke"] == "#000000"
     assert "The client" in chart.alt_text

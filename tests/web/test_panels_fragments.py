@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from credit_core import features
+from credit_web.i18n.features import category, feature_label
 from tests.web._panels import HX, api, chart_specs, clients_by_decision, no_traceback, pct, text_of
 from tests.web._stack import Stack
 
@@ -104,8 +105,12 @@ def test_profile_shows_explains_profile_fields_in_the_readers_language(stack: St
     for lang in ("fr", "en"):
         text = text_of(fragment(web, "/fragments/profile", client=client, lang=lang))
         for field in profile["fields"]:
-            assert text_of(field["label"][lang]) in text
-            assert text_of(field["display"][lang]) in text
+            # Labels are the feature catalogue's, category codes read through the web's catalogue (one source).
+            assert text_of(feature_label(field["name"], lang)) in text
+            if field["kind"] == "category":
+                assert text_of(category(field["name"], field["value"], lang)) in text
+            else:
+                assert text_of(field["display"][lang]) in text
 
 
 def test_compare_numeric_and_categorical_with_their_pair(stack: Stack, web: httpx.Client,

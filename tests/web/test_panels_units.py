@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import string
 
 import pytest
 
-from credit_web.i18n import panels as panel_strings
 from credit_web.routes import _markdown, _whatif
 
 
@@ -73,8 +71,9 @@ def test_whatif_form_parsing_keeps_only_valid_changes() -> None:
                             "NAME_CONTRACT_TYPE": "Revolving loans", "DAYS_BIRTH": "-1"})
     assert parsed.client == 100002
     assert parsed.changes == {"AMT_CREDIT": 300000.0, "NAME_CONTRACT_TYPE": "Revolving loans"}
-    assert parsed.errors == {"AMT_GOODS_PRICE": "whatif.error.range"}  # unknown fields are ignored, not sent
-    assert _whatif.parse({"client": "abc"}).errors == {"client": "whatif.error.client"}
+    # Unknown fields are ignored, not sent.
+    assert parsed.errors == {"AMT_GOODS_PRICE": "The amount must be positive and below one billion."}
+    assert _whatif.parse({"client": "abc"}).errors == {"client": "Missing or invalid client."}
 
 
 def test_whatif_fields_come_from_the_profile() -> None:
@@ -87,28 +86,19 @@ def test_whatif_fields_come_from_the_profile() -> None:
     assert fields["AMT_CREDIT"]["label"] == "Credit amount"
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_panel_strings_have_both_languages_with_the_same_placeholders() -> None:
-    for key, texts in panel_strings.MESSAGES.items():
-        assert set(texts) == {"fr", "en"}, key
-        assert texts["fr"].strip() and texts["en"].strip(), key
-        assert _placeholders(texts["fr"]) == _placeholders(texts["en"]), key
-
-
-def test_message_keys_built_in_code_exist() -> None:
+def test_messages_chosen_in_code_are_in_the_catalogue() -> None:
     from credit_web import i18n
+    from credit_web.i18n import catalog
     from credit_web.routes import decisions
     from credit_web.routes._fetch import Failure
 
     keys = {Failure(service, status).notice_key for service in ("scoring", "explain", "database")
             for status in (None, 404, 409, 422)}
     keys |= set(_whatif.CONTRACT_TYPES.values())
-    keys |= {"whatif.error.client", "whatif.error.number", "whatif.error.range", "whatif.error.choice"}
     form = {"choice": "override", "reason": ""}
     keys |= set(decisions._validate(form).values()) | set(decisions._validate({"choice": "", "reason": "x" * 3000})
                                                             .values())
-    assert keys - i18n.MESSAGES.keys() == set()
-    assert len(keys) >= 12
+    extracted = {m.id for m in catalog.extract()}
+    assert keys - extracted == set()
+    assert all(i18n.translate("fr", key) != key for key in keys)
+    assert len(keys) >= 10

@@ -19,7 +19,7 @@ def test_dashboard_needs_sign_in_and_comes_back_after_it(stack: Stack) -> None:
     with browser(stack) as client:
         response = client.get("/?client=100002&lang=en")
         assert response.status_code == 303
-        assert response.headers["location"] == "/login?next=%2F%3Fclient%3D100002%26lang%3Den"
+        assert response.headers["location"] == "/login?next=%2F%3Fclient%3D100002%26lang%3Den&lang=en"
         page = client.get(response.headers["location"])
         assert page.status_code == 200 and 'name="password"' in page.text
         signed = client.post("/login", data={"username": stack.advisor.username, "password": stack.advisor.password,
@@ -93,7 +93,7 @@ def test_htmx_requests_without_session_get_hx_redirect(stack: Stack) -> None:
         response = client.get("/search/clients?client=10", headers={
             "HX-Request": "true", "HX-Current-URL": f"{stack.web_url}/?client=100002&a=AMT_CREDIT"})
         assert response.status_code == 200
-        assert response.headers["hx-redirect"] == "/login?next=%2F%3Fclient%3D100002%26a%3DAMT_CREDIT"
+        assert response.headers["hx-redirect"] == "/login?next=%2F%3Fclient%3D100002%26a%3DAMT_CREDIT&lang=fr"
         assert response.text == ""
 
 

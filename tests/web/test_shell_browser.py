@@ -46,7 +46,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 def sign_in(page: Page, stack: Stack) -> None:
     page.goto(f"{stack.web_url}/")
-    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
+    expect(page).to_have_url(re.compile(r"/login\?next=%2F&lang=fr$"))
     page.get_by_label("Identifiant").fill(stack.advisor.username)
     page.get_by_label("Mot de passe").fill(stack.advisor.password)
     page.get_by_role("button", name="Se connecter").click()
@@ -68,7 +68,7 @@ def test_search_open_client_and_switch_language(stack: Stack, page: Page, tmp_pa
     expect(page.locator("#score-panel .loading")).to_have_count(0, timeout=15_000)
     page.screenshot(path=str(tmp_path / "dashboard-fr.png"), full_page=True)
 
-    page.get_by_role("link", name="Switch to English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(rf"client={client_id}.*lang=en"))
     expect(page.get_by_label("Client ID")).to_have_value(str(client_id))
@@ -112,3 +112,40 @@ def test_skip_link_is_the_first_stop_and_focus_is_visible(stack: Stack, page: Pa
     assert outline == "solid"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_login_page_honours_lang_and_keeps_it_through_the_redirect(stack: Stack, browser: Browser) -> None:
+    """Issue 13 item 5: an English browser opening a French link gets the French sign-in page (and back)."""
+    context = browser.new_context(locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(f"{stack.web_url}/login?lang=fr")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+        expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+        page.goto(f"{stack.web_url}/login?lang=en")
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        context.clear_cookies()
+        page.goto(f"{stack.web_url}/?client=100002&lang=fr")  # not signed in: the sign-in page, still French
+        expect(page).to_have_url(re.compile(r"/login\?next=.*&lang=fr$"))
+        expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "english_codes"), [("fr", True), ("en", False)])
+def test_profile_shows_category_values_as_words_of_the_language(stack: Stack, page: Page, lang: str,
+                                                                english_codes: bool) -> None:
+    """Issue 13 item 5: "Widow", "House / apartment", "M" never appear raw; French screens say them in French."""
+    sign_in(page, stack)
+    client_id = stack.client_ids(1)[0]
+    page.goto(f"{stack.web_url}/?client={client_id}&lang={lang}")
+    profile = page.locator("#profile-panel .profile-card")
+    expect(profile).to_be_visible(timeout=15_000)
+    for field in ("CODE_GENDER", "NAME_FAMILY_STATUS", "NAME_HOUSING_TYPE", "NAME_EDUCATION_TYPE"):
+        text = profile.locator(f'[data-field="{field}"] dd').inner_text().strip()
+        assert text not in {"M", "F", "Widow", "Married", "House / apartment", "Secondary / secondary special",
+                            "Higher education", "Single / not married", "With parents"}, (field, text)
+        if lang == "fr":
+            assert text.lower() not in {"male", "female", "married", "widowed", "house / flat", "single"}, text
+    assert page.console_errors == []  # type: ignore[attr-defined]

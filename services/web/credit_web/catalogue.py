@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from credit_web.backends import BackendProblem, Backends, BackendUnavailable
+from credit_web.i18n.features import feature_label
 
 CACHE_SECONDS = 300.0  # the catalogue changes only with a new feature set (a redeploy)
 GROUP_ORDER = ("application", "bureau", "previous", "installments", "pos", "card")
@@ -57,9 +58,8 @@ def _fold(text: str) -> str:
 def variables(entries: list[dict[str, Any]], lang: str) -> list[Variable]:
     found = []
     for entry in entries:
-        label = entry.get("label") or {}
         group = str(entry.get("group") or "")
-        found.append(Variable(str(entry["name"]), str(label.get(lang) or entry["name"]),
+        found.append(Variable(str(entry["name"]), feature_label(str(entry["name"]), lang),
                               group if group in GROUP_ORDER else "other", str(entry.get("kind") or "numeric")))
     return found
 

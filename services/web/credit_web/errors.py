@@ -5,7 +5,7 @@ problem+json for API clients; never a stack trace. Sign-in redirects live here t
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,13 +16,23 @@ from starlette.types import Scope
 
 from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError, is_database_error, problem_response
+from credit_web import i18n
 from credit_web.backends import BackendProblem, BackendUnavailable
-from credit_web.deps import Forbidden, LoginRequired
+from credit_web.deps import Forbidden, LoginRequired, get_lang
+from credit_web.i18n import N_, words
 from credit_web.security import CsrfError
 
 log = logging.getLogger("credit.web")
-_MESSAGE_KEYS = {400: "error.400", 403: "error.403", 404: "error.404", 405: "error.405", 413: "error.413",
-                 422: "error.422", 503: "error.503"}
+_MESSAGE_KEYS = {
+    400: N_("Invalid request."),
+    403: N_("You do not have access to this page."),
+    404: N_("This page does not exist."),
+    405: N_("Action not allowed."),
+    413: N_("The data sent is too large."),
+    422: N_("Some values are invalid."),
+    503: N_("A service is unavailable right now. Try again in a moment."),
+}
+_UNEXPECTED = N_("An unexpected error occurred. The technical team can trace it with the reference below.")
 
 
 def wants_html(request: Request) -> bool:
@@ -51,7 +61,7 @@ def error_page(request: Request, status: int, *, message_key: str | None = None,
                                 request_id=rid or None)
     from credit_web.rendering import render  # late: rendering imports deps, which must not import us back
 
-    key = message_key or _MESSAGE_KEYS.get(status, "error.500")
+    key = message_key or _MESSAGE_KEYS.get(status, _UNEXPECTED)
     return render(request, "pages/error.html", {"status": status, "message_key": key, "request_id": rid},
                   status_code=status, headers=headers)
 
@@ -68,11 +78,14 @@ def login_redirect(request: Request) -> Response:
         current = request.headers.get("hx-current-url", "")
         parts = urlsplit(current)
         back = safe_next(parts.path + (f"?{parts.query}" if parts.query else "")) if parts.path else "/"
-        return Response(status_code=200, headers={"HX-Redirect": f"/login?next={quote(back, safe='')}"})
+        lang = i18n.normalise(parse_qs(parts.query).get("lang", [""])[0]) or get_lang(request)
+        return Response(status_code=200, headers={"HX-Redirect": f"/login?next={quote(back, safe='')}&lang={lang}"})
     if not wants_html(request):
         return problem_response(401, "unauthorized", "Sign in first.", instance=request.url.path)
     back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(safe_next(back), safe='')}", status_code=303)
+    # The language chosen on the page asked for (?lang=, cookie, browser) carries over to the sign-in page.
+    return RedirectResponse(f"/login?next={quote(safe_next(back), safe='')}&lang={get_lang(request)}",
+                            status_code=303)
 
 
 async def _on_login_required(request: Request, exc: Exception) -> Response:
@@ -85,7 +98,8 @@ async def _on_forbidden(request: Request, exc: Exception) -> Response:
 
 async def _on_csrf(request: Request, exc: Exception) -> Response:
     log.warning("csrf check failed on %s", request.url.path)
-    return error_page(request, 403, message_key="error.403_csrf", title="invalid CSRF token")
+    return error_page(request, 403, message_key=N_("The page expired: reload it and try again."),
+                      title="invalid CSRF token")
 
 
 async def _on_http(request: Request, exc: Exception) -> Response:
@@ -105,7 +119,7 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 async def _on_backend_unavailable(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BackendUnavailable)
     log.warning("%s unavailable: %s", exc.service, exc.reason)
-    return error_page(request, 503, message_key=f"backend.{exc.service}_down")
+    return error_page(request, 503, message_key=words.BACKEND_DOWN.get(exc.service, words.BACKEND_DOWN["scoring"]))
 
 
 async def _on_backend_problem(request: Request, exc: Exception) -> Response:

@@ -1,8 +1,9 @@
 """HTML rendering: one Jinja2 environment, the context every template gets, and locale-aware filters.
 
-Every template sees `lang`, `t` (translator bound to lang), `user`, `csrf_token`, `csrf_input`, `state`
-(the dashboard's URL state: client, a, b, lang), `state_url(path, **changes)`, `static_url(path)` and the
-filters `percent`, `money`, `number`, `days_to_years`.
+Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's language), `words` (run-time
+words marked for extraction), `feature_label(name)`, `category(feature, code)`, `user`, `csrf_token`,
+`csrf_input`, `state` (the dashboard's URL state: client, a, b, lang), `state_url(path, **changes)`,
+`static_url(path)` and the filters `percent`, `money`, `number`, `days_to_years`.
 """
 
 from __future__ import annotations
@@ -11,21 +12,26 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale
+from babel import dates as babel_dates
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
+from jinja2 import Environment, FileSystemLoader, pass_context
 from markupsafe import Markup, escape
 
 from credit_core import ids
 from credit_core.service.observability import request_id
 from credit_web import i18n
 from credit_web.deps import LANG_COOKIE, current_user, get_lang
+from credit_web.i18n import features as i18n_features
+from credit_web.i18n import words
 from credit_web.security import CSRF_FIELD, csrf_token
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -125,6 +131,21 @@ def _days_to_years(ctx: Any, x: Any) -> str:
     return format_days_to_years(x, _lang_of(ctx))
 
 
+def format_when(value: Any, lang: str) -> str:
+    """A UTC timestamp (datetime or ISO text) in the reader's short date-and-time form, still in UTC."""
+    if value is None or value == "":
+        return MISSING
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return str(babel_dates.format_datetime(moment, "short", tzinfo=UTC, locale=lang))
+
+
+@pass_context
+def _datetime(ctx: Any, x: Any) -> str:
+    return format_when(x, _lang_of(ctx))
+
+
 @pass_context
 def _state_url(ctx: Any, path: str = "/", **changes: Any) -> str:
     state: UrlState = ctx["state"]
@@ -148,10 +169,47 @@ def unique_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
+@pass_context
+def _gettext(ctx: Any, message: str) -> str:
+    return str(i18n.translations(_lang_of(ctx)).gettext(message))
+
+
+@pass_context
+def _ngettext(ctx: Any, singular: str, plural: str, n: int) -> str:
+    return str(i18n.translations(_lang_of(ctx)).ngettext(singular, plural, n))
+
+
+@pass_context
+def _pgettext(ctx: Any, context: str, message: str) -> str:
+    return str(i18n.translations(_lang_of(ctx)).pgettext(context, message))
+
+
+@pass_context
+def _npgettext(ctx: Any, context: str, singular: str, plural: str, n: int) -> str:
+    return str(i18n.translations(_lang_of(ctx)).npgettext(context, singular, plural, n))
+
+
+@pass_context
+def _feature_label(ctx: Any, name: str) -> str:
+    return i18n_features.feature_label(name, _lang_of(ctx))
+
+
+@pass_context
+def _category(ctx: Any, feature: str, code: Any) -> str:
+    return i18n_features.category(feature, code, _lang_of(ctx))
+
+
 def _build_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    env = templates.env
-    env.filters.update(percent=_percent, money=_money, number=_number, days_to_years=_days_to_years)
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, extensions=["jinja2.ext.i18n"])
+    templates = Jinja2Templates(env=env)
+    # The reader's language is in each template's context (`lang`): the gettext callables read it there, so one
+    # environment serves every language. "newstyle": `_("%(n)s clients", n=3)`, variables escaped.
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext,  # type: ignore[attr-defined]
+                                  npgettext=_npgettext)
+    env.globals.update(words=words, feature_label=_feature_label, category=_category,
+                       lang_name=lambda code: Locale.parse(code).get_display_name(code) or code)
+    env.filters.update(percent=_percent, money=_money, number=_number, days_to_years=_days_to_years,
+                       datetime=_datetime)
     env.globals.update(state_url=_state_url, static_url=static_url, unique_id=unique_id, langs=i18n.LANGS)
     env.trim_blocks, env.lstrip_blocks = True, True
     return templates
@@ -168,7 +226,6 @@ def base_context(request: Request, lang: str | None = None) -> dict[str, Any]:
     return {
         "request": request,
         "lang": lang,
-        "t": i18n.translator(lang),
         "user": current_user(request),
         "csrf_token": token,
         "csrf_input": Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),

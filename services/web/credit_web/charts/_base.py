@@ -13,6 +13,7 @@ import altair as alt
 from altair.utils import schemapi
 
 from credit_core import features
+from credit_web.i18n import features as i18n_features
 
 # Okabe–Ito: safe for the common colour-vision deficiencies; every colour is paired with a shape, dash or label.
 REPAID = "#0072B2"  # blue
@@ -136,10 +137,10 @@ def data(rows: list[dict[str, Any]]) -> alt.Data:
 
 
 def feature_label(name: str, lang: str, fallback: dict[str, str] | None = None) -> str:
-    if fallback and fallback.get(lang):
+    """The catalogue's label in `lang`; `fallback` (a service's {lang: text}) only for a name it does not know."""
+    if name not in features.FEATURES_BY_NAME and fallback and fallback.get(lang):
         return str(fallback[lang])
-    spec = features.FEATURES_BY_NAME.get(name)
-    return spec.label(lang) if spec is not None else name
+    return i18n_features.feature_label(name, lang)
 
 
 def feature_unit(name: str) -> str:
@@ -149,10 +150,7 @@ def feature_unit(name: str) -> str:
 
 def display_value(name: str, value: Any, lang: str) -> str:
     """The catalogue's reading of a value ("34 ans", "oui", "non renseigné")."""
-    spec = features.FEATURES_BY_NAME.get(name)
-    if spec is None:
-        return "—" if value is None else str(value)
-    return str(features.format_value(spec, value, lang))
+    return i18n_features.display_value(name, value, lang)
 
 
 def axis_format(name: str) -> str | None:

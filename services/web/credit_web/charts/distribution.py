@@ -26,6 +26,7 @@ from credit_web.charts._base import (
 )
 from credit_web.charts._format import number, ordinal, percent, rounded
 from credit_web.charts._labels import label
+from credit_web.i18n import N_
 
 OTHER_CATEGORY = "__other__"  # credit_core.population pools the rare categories under this value
 
@@ -39,12 +40,12 @@ def distribution(payload: dict[str, Any], lang: str) -> ChartSpec:
 
 
 def _outcomes(lang: str) -> tuple[str, str]:
-    return label("outcome.repaid", lang), label("outcome.defaulted", lang)
+    return label("repaid", lang), label("defaulted", lang)
 
 
 def _outcome_encodings(lang: str) -> dict[str, Any]:
     repaid, defaulted = _outcomes(lang)
-    title = label("outcome.legend", lang)
+    title = label("Past clients", lang)
     domain = [repaid, defaulted]
     return {
         "color": alt.Color("outcome:N", title=title, scale=alt.Scale(domain=domain, range=[REPAID, DEFAULTED]),
@@ -61,13 +62,17 @@ def _trend(mids: list[float], counts: dict[str, list[int]]) -> str:
         c = counts.get(outcome) or []
         n = sum(c)
         if n == 0:
-            return "dist.trend_same"
+            return "defaulted and repaid clients have similar values"
         mean = sum(m * k for m, k in zip(mids, c, strict=False)) / n
         var = sum(k * (m - mean) ** 2 for m, k in zip(mids, c, strict=False)) / n
         stats[outcome] = (mean, var)
     spread = math.sqrt((stats["repaid"][1] + stats["defaulted"][1]) / 2) or 1.0
     shift = (stats["defaulted"][0] - stats["repaid"][0]) / spread
-    return "dist.trend_higher" if shift > 0.1 else "dist.trend_lower" if shift < -0.1 else "dist.trend_same"
+    if shift > 0.1:
+        return N_("defaulted clients tend to have higher values")
+    if shift < -0.1:
+        return N_("defaulted clients tend to have lower values")
+    return N_("defaulted and repaid clients have similar values")
 
 
 def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
@@ -101,8 +106,8 @@ def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
                                                                    discrete, i))
                          for i in range(1 if discrete else 3)]
     if has_value:
-        shown_value = (client.get("display_value") or {}).get(lang) or display_value(name, value, lang)
-        marker = alt.Chart(data([{"v": float(value), "text": label("dist.client", lang, value=shown_value)}]))
+        shown_value = display_value(name, value, lang)
+        marker = alt.Chart(data([{"v": float(value), "text": label("Client: %(value)s", lang, value=shown_value)}]))
         layers.append(marker.mark_rule(color=CLIENT, strokeWidth=2.5).encode(x=alt.X("v:Q")))
         right_half = float(value) > (domain[0] + domain[1]) / 2  # keep the label inside the plot
         layers.append(marker.mark_text(align="right" if right_half else "left", dx=-4 if right_half else 4, y=2,
@@ -111,13 +116,14 @@ def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
     trend = label(_trend(mids, counts), lang)
     percentile = client.get("percentile")
     if has_value and percentile is not None:
-        shown_value = (client.get("display_value") or {}).get(lang) or display_value(name, value, lang)
-        alt_text = label("dist.alt_numeric", lang, value=shown_value, pct=ordinal(round(float(percentile)), lang),
+        shown_value = display_value(name, value, lang)
+        alt_text = label("The client's value %(value)s is at the %(pct)s percentile; %(trend)s.", lang,
+                         value=shown_value, pct=ordinal(round(float(percentile)), lang),
                          trend=trend)
     elif client:
-        alt_text = label("dist.alt_missing", lang, trend=trend)
+        alt_text = label("The client's value is missing; %(trend)s.", lang, trend=trend)
     else:
-        alt_text = label("dist.alt_nobody", lang, trend=trend)
+        alt_text = label("Distribution of past clients; %(trend)s.", lang, trend=trend)
     return finish(layers, alt_text, lang, height=220, values=rows)
 
 
@@ -128,10 +134,10 @@ def _population_layer(name: str, lang: str, title: str, domain: list[float], dis
     fmt = axis_format(name)
     x_scale, x_axis = alt.Scale(domain=domain, nice=False), alt.Axis(format=fmt) if fmt else alt.Axis()
     x = alt.X("x:Q", title=title, scale=x_scale, axis=x_axis)
-    y = alt.Y("share:Q", title=label("dist.share", lang), axis=alt.Axis(format=".0%"), stack=None)
+    y = alt.Y("share:Q", title=label("Share of the group's clients", lang), axis=alt.Axis(format=".0%"), stack=None)
     enc = _outcome_encodings(lang)
-    tooltip = [alt.Tooltip("outcome:N", title=label("outcome.legend", lang)),
-               alt.Tooltip("share:Q", format=".1%", title=label("dist.share", lang))]
+    tooltip = [alt.Tooltip("outcome:N", title=label("Past clients", lang)),
+               alt.Tooltip("share:Q", format=".1%", title=label("Share of the group's clients", lang))]
     base = alt.Chart()
     if discrete:
         return base.mark_bar(stroke=CLIENT, strokeWidth=1).encode(
@@ -148,9 +154,9 @@ def _population_layer(name: str, lang: str, title: str, domain: list[float], dis
 
 def _category_name(name: str, value: Any, lang: str) -> str:
     if value is None:
-        return label("dist.missing", lang)
+        return label("missing", lang)
     if value == OTHER_CATEGORY:
-        return label("dist.other", lang)
+        return label("others", lang)
     return display_value(name, value, lang)
 
 
@@ -168,7 +174,7 @@ def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
     known = {c["value"] for c in categories}
     if client is not None and client_value is not None and client_value not in known:
         client_value = OTHER_CATEGORY
-    marker = label("client.marker", lang)
+    marker = label("this client", lang)
     rows: list[dict[str, Any]] = []
     for c in categories:
         n = int(c["repaid"]) + int(c["defaulted"])
@@ -182,30 +188,32 @@ def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
     average = population.get("defaulted", 0) / total if total else None
     order = [r["category"] for r in rows]
     y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X("rate:Q", title=label("dist.default_rate", lang), axis=alt.Axis(format=".0%"),
+    x = alt.X("rate:Q", title=label("Default rate", lang), axis=alt.Axis(format=".0%"),
               scale=alt.Scale(domainMax=max([r["rate"] or 0 for r in rows] + [average or 0]) * 1.45 or 1))
     bars = alt.Chart().mark_bar(height={"band": 0.7}).encode(
         x=x, y=y,
         color=alt.Color("colour:N", scale=None),
-        tooltip=[alt.Tooltip("category:N", title=label("col.category", lang)),
-                 alt.Tooltip("rate:Q", format=".1%", title=label("col.default_rate", lang)),
-                 alt.Tooltip("n:Q", title=label("col.clients", lang))])
+        tooltip=[alt.Tooltip("category:N", title=label("Category", lang)),
+                 alt.Tooltip("rate:Q", format=".1%", title=label("Default rate", lang)),
+                 alt.Tooltip("n:Q", title=label("Clients", lang))])
     texts = alt.Chart().mark_text(align="left", dx=4, fontSize=11, color=CLIENT).encode(
         x=alt.X("rate:Q"), y=y, text=alt.Text("text:N"))
     layers: list[Any] = [bars, texts]
     if average is not None:
-        avg = alt.Chart(data([{"x": average, "text": label("dist.average", lang, rate=percent(average, lang))}]))
+        avg = alt.Chart(data([{"x": average, "text": label("Average %(rate)s", lang, rate=percent(average, lang))}]))
         layers.append(avg.mark_rule(strokeDash=[5, 3], color=CLIENT).encode(x=alt.X("x:Q")))
     client_row = next((r for r in rows if r["client"]), None)
     avg_text = percent(average, lang) if average is not None else "—"
     if client_row is not None:
-        alt_text = label("dist.alt_categorical", lang, value=client_row["category"],
+        alt_text = label("The client is in the category “%(value)s”, whose default rate is %(rate)s (average "
+                         "%(avg)s).", lang, value=client_row["category"],
                          rate=percent(client_row["rate"], lang), avg=avg_text)
     elif rows:
         worst = max(rows, key=lambda r: r["rate"] or 0)
-        alt_text = label("dist.alt_categorical_none", lang, value=worst["category"], rate=percent(worst["rate"], lang))
+        alt_text = label("Default rate by category; highest: “%(value)s” (%(rate)s).", lang, value=worst["category"],
+                         rate=percent(worst["rate"], lang))
     else:
         alt_text = title
-    table = [{label("col.category", lang): r["category"], label("col.default_rate", lang): percent(r["rate"], lang),
-              label("col.clients", lang): number(r["n"], 0, lang)} for r in rows]
+    table = [{label("Category", lang): r["category"], label("Default rate", lang): percent(r["rate"], lang),
+              label("Clients", lang): number(r["n"], 0, lang)} for r in rows]
     return finish(layers, alt_text, lang, table, height=rows_height(len(rows), 24), values=rows)

@@ -22,6 +22,7 @@ from credit_web.charts._base import (
 )
 from credit_web.charts._format import number, rounded
 from credit_web.charts._labels import label
+from credit_web.i18n import N_
 
 SWARM_BINS = 60  # horizontal resolution of the swarm layout
 
@@ -36,15 +37,16 @@ def importance(importance_payload: dict[str, Any], lang: str, top: int = 15) -> 
     order = [r["name"] for r in rows]
     base = alt.Chart().encode(y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)))
     bars = base.mark_bar(color=REPAID, height={"band": 0.7}).encode(
-        x=alt.X("value:Q", title=label("importance.axis", lang)),
-        tooltip=[alt.Tooltip("name:N", title=label("col.feature", lang)),
-                 alt.Tooltip("text:N", title=label("col.influence", lang))])
+        x=alt.X("value:Q", title=label("Mean influence (mean |SHAP|, log-odds)", lang)),
+        tooltip=[alt.Tooltip("name:N", title=label("Feature", lang)),
+                 alt.Tooltip("text:N", title=label("Mean influence", lang))])
     texts = base.mark_text(align="left", dx=4, fontSize=11, color=CLIENT).encode(
         x=alt.X("value:Q"), text=alt.Text("text:N"))
     chart = [bars, texts]
     names = ", ".join(order[:5])
-    table = [{label("col.feature", lang): r["name"], label("col.influence", lang): r["text"]} for r in rows]
-    return finish(chart, label("importance.alt", lang, names=names), lang, table, height=rows_height(len(rows), 22),
+    table = [{label("Feature", lang): r["name"], label("Mean influence", lang): r["text"]} for r in rows]
+    return finish(chart, label("The model's most influential features are, in order: %(names)s.", lang, names=names),
+                               lang, table, height=rows_height(len(rows), 22),
                   values=rows)
 
 
@@ -69,14 +71,18 @@ def _direction(points: list[dict[str, Any]]) -> str:
     """How the effect follows the value: the sign of the rank correlation between value quantile and SHAP."""
     pairs = [(p["value_quantile"], p["shap"]) for p in points if p.get("value_quantile") is not None]
     if len(pairs) < 3:
-        return "beeswarm.mixed"
+        return "the effect does not simply follow the value"
     mq = sum(q for q, _ in pairs) / len(pairs)
     ms = sum(s for _, s in pairs) / len(pairs)
     cov = sum((q - mq) * (s - ms) for q, s in pairs)
     sq = sum((q - mq) ** 2 for q, _ in pairs) ** 0.5
     ss = sum((s - ms) ** 2 for _, s in pairs) ** 0.5
     r = cov / (sq * ss) if sq and ss else 0.0
-    return "beeswarm.high_risk" if r > 0.3 else "beeswarm.low_risk" if r < -0.3 else "beeswarm.mixed"
+    if r > 0.3:
+        return N_("high values increase the risk")
+    if r < -0.3:
+        return N_("low values increase the risk")
+    return N_("the effect does not simply follow the value")
 
 
 @unvalidated
@@ -95,14 +101,14 @@ def beeswarm(importance_payload: dict[str, Any], lang: str, top: int = 15, point
             rows.append({"i": len(order) - 1, "shap": rounded(p["shap"], 3),
                          "q": rounded(p.get("value_quantile"), 2), "o": round(offset, 2)})
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, grid=True))
-    x = alt.X("shap:Q", title=label("beeswarm.axis", lang))
+    x = alt.X("shap:Q", title=label("Effect on the risk (SHAP, log-odds) — right: riskier", lang))
     offset = alt.YOffset("o:Q", scale=alt.Scale(domain=[-1.4, 1.4]))
     # Rows carry the feature's index, not its label (a few thousand dots): the label is looked up in the spec.
     names = alt.Chart().transform_calculate(name=f"{json.dumps(order)}[datum.i]")
     base = names.encode(x=x, y=y, yOffset=offset)
     known = base.transform_filter("isValid(datum.q)").mark_circle(
         size=16, opacity=0.9, stroke=NEUTRAL, strokeWidth=0.3).encode(
-        color=alt.Color("q:Q", title=label("beeswarm.colour", lang),
+        color=alt.Color("q:Q", title=label("Value (rank)", lang),
                         scale=alt.Scale(scheme=DIVERGING, domain=[0, 1]),
                         legend=alt.Legend(format=".0%", orient="bottom")))
     missing = base.transform_filter("!isValid(datum.q)").mark_point(size=14, shape="cross", color=NEUTRAL)
@@ -110,8 +116,8 @@ def beeswarm(importance_payload: dict[str, Any], lang: str, top: int = 15, point
     chart = [zero, known, missing]
     if features:
         first = features[0]
-        alt_text = label("beeswarm.alt", lang, label=order[0],
+        alt_text = label("Each dot is a reference client; for %(label)s, %(direction)s.", lang, label=order[0],
                          direction=label(_direction(list(first.get("points") or [])), lang))
     else:
-        alt_text = label("beeswarm.title", lang)
+        alt_text = label("Each feature's effect by its value", lang)
     return finish(chart, alt_text, lang, height=rows_height(len(order), 28), values=rows)

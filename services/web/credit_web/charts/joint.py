@@ -52,9 +52,9 @@ def _axis(name: str, lang: str, field: str, channel: type = alt.X) -> Any:
 
 def _category(name: str, value: Any, lang: str) -> str:
     if value is None:
-        return label("dist.missing", lang)
+        return label("missing", lang)
     if value == OTHER_CATEGORY:
-        return label("dist.other", lang)
+        return label("others", lang)
     return display_value(name, value, lang)
 
 
@@ -63,20 +63,21 @@ def _client_sentence(payload: dict[str, Any], lang: str) -> str:
     if not client:
         return ""
     a, b = payload["a"], payload["b"]
-    return label("joint.client", lang, a=feature_label(a, lang), b=feature_label(b, lang),
+    return label("The client: %(a)s = %(va)s, %(b)s = %(vb)s.", lang, a=feature_label(a, lang), b=feature_label(b,
+                 lang),
                  va=display_value(a, client.get(a), lang), vb=display_value(b, client.get(b), lang))
 
 
 def _client_point(x: Any, y: Any, lang: str, x_field: str = "x", y_field: str = "y") -> list[alt.Chart]:
     """A black diamond with a label: the client, on top of everything."""
-    point = alt.Chart(data([{x_field: x, y_field: y, "text": label("client.marker", lang)}]))
+    point = alt.Chart(data([{x_field: x, y_field: y, "text": label("this client", lang)}]))
     return [point.mark_point(shape="diamond", size=220, filled=True, color=CLIENT, stroke="#ffffff", strokeWidth=1.5),
             point.mark_text(align="left", dx=10, fontWeight="bold", color=CLIENT).encode(text=alt.Text("text:N"))]
 
 
 def _scatter(payload: dict[str, Any], lang: str) -> ChartSpec:
     a, b = payload["a"], payload["b"]
-    repaid, defaulted = label("outcome.repaid", lang), label("outcome.defaulted", lang)
+    repaid, defaulted = label("repaid", lang), label("defaulted", lang)
     points = list(payload.get("points") or [])
     points = points[::max(1, -(-len(points) // SCATTER_POINTS))]  # evenly thinned, deterministic
     rows = [{"x": rounded(p["x"]), "y": rounded(p["y"]), "p": rounded(p["probability"], 3),
@@ -86,23 +87,24 @@ def _scatter(payload: dict[str, Any], lang: str) -> ChartSpec:
     client = payload.get("client") or {}
     if client.get(a) is not None and client.get(b) is not None:
         layers.extend(c.encode(x=alt.X("x:Q"), y=alt.Y("y:Q")) for c in _client_point(client[a], client[b], lang))
-    alt_text = label("joint.alt_scatter", lang, n=number(len(rows), 0, lang), a=feature_label(b, lang),
+    alt_text = label("%(n)s reference clients; %(a)s against %(b)s, coloured by probability of default. %(client)s",
+                     lang, n=number(len(rows), 0, lang), a=feature_label(b, lang),
                      b=feature_label(a, lang), client=_client_sentence(payload, lang)).strip()
     return finish(layers, alt_text, lang, height=300, values=rows)
 
 
 def _dots(a: str, b: str, lang: str) -> alt.Chart:
-    repaid, defaulted = label("outcome.repaid", lang), label("outcome.defaulted", lang)
+    repaid, defaulted = label("repaid", lang), label("defaulted", lang)
     return alt.Chart().mark_point(size=30, filled=True, opacity=0.75).encode(
         x=_axis(a, lang, "x:Q"), y=_axis(b, lang, "y:Q", alt.Y),
-        color=alt.Color("p:Q", title=label("joint.colour", lang), scale=alt.Scale(scheme=SEQUENTIAL),
+        color=alt.Color("p:Q", title=label("Probability of default", lang), scale=alt.Scale(scheme=SEQUENTIAL),
                         legend=alt.Legend(format=".0%", orient="bottom")),
-        shape=alt.Shape("o:N", title=label("outcome.legend", lang),
+        shape=alt.Shape("o:N", title=label("Past clients", lang),
                         scale=alt.Scale(domain=[repaid, defaulted], range=["circle", "triangle-up"]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("x:Q", title=feature_label(a, lang)), alt.Tooltip("y:Q", title=feature_label(b, lang)),
-                 alt.Tooltip("p:Q", format=".1%", title=label("joint.colour", lang)),
-                 alt.Tooltip("o:N", title=label("outcome.legend", lang))])
+                 alt.Tooltip("p:Q", format=".1%", title=label("Probability of default", lang)),
+                 alt.Tooltip("o:N", title=label("Past clients", lang))])
 
 
 def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
@@ -120,9 +122,9 @@ def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
     order = [r["c"] for r in rows]
     y = alt.Y("c:N", sort=order, title=feature_label(cat, lang), axis=alt.Axis(labelLimit=220))
     x_field = _axis(num, lang, "lo:Q")
-    tooltip = [alt.Tooltip("c:N", title=label("col.category", lang)),
-               alt.Tooltip("median:Q", title=label("joint.median", lang)),
-               alt.Tooltip("rate_text:N", title=label("col.default_rate", lang))]
+    tooltip = [alt.Tooltip("c:N", title=label("Category", lang)),
+               alt.Tooltip("median:Q", title=label("Median", lang)),
+               alt.Tooltip("rate_text:N", title=label("Default rate", lang))]
     whiskers = alt.Chart().mark_rule(color=NEUTRAL).encode(x=x_field, x2=alt.X2("hi:Q"), y=y)
     boxes = alt.Chart().mark_bar(height={"band": 0.55}, color=REPAID, opacity=0.45, stroke=REPAID).encode(
         x=alt.X("q1:Q"), x2=alt.X2("q3:Q"), y=y, tooltip=tooltip)
@@ -139,11 +141,12 @@ def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
     for r in rows:
         r.pop("value")
     worst = max(rows, key=lambda r: r["rate"] or 0) if rows else None
-    alt_text = label("joint.alt_grouped", lang, num=feature_label(num, lang), cat=feature_label(cat, lang),
+    alt_text = label("%(num)s by %(cat)s (median and quartiles); highest default rate: “%(worst)s” (%(rate)s). "
+                     "%(client)s", lang, num=feature_label(num, lang), cat=feature_label(cat, lang),
                      worst=worst["c"] if worst else "—", rate=worst["rate_text"] if worst else "—",
                      client=_client_sentence(payload, lang)).strip()
-    table = [{label("col.category", lang): r["c"], label("joint.median", lang): display_value(num, r["median"], lang),
-              label("col.default_rate", lang): r["rate_text"]} for r in rows]
+    table = [{label("Category", lang): r["c"], label("Median", lang): display_value(num, r["median"], lang),
+              label("Default rate", lang): r["rate_text"]} for r in rows]
     return finish(layers, alt_text, lang, table, height=rows_height(len(rows), 30), values=rows)
 
 
@@ -162,11 +165,11 @@ def _crosstab(payload: dict[str, Any], lang: str) -> ChartSpec:
     y = alt.Y("y:N", title=feature_label(b, lang), axis=alt.Axis(labelLimit=200))
     cells = alt.Chart().mark_rect().encode(
         x=x, y=y,
-        color=alt.Color("rate:Q", title=label("col.default_rate", lang), scale=alt.Scale(scheme=SEQUENTIAL),
+        color=alt.Color("rate:Q", title=label("Default rate", lang), scale=alt.Scale(scheme=SEQUENTIAL),
                         legend=alt.Legend(format=".0%", orient="bottom")),
         tooltip=[alt.Tooltip("x:N", title=feature_label(a, lang)), alt.Tooltip("y:N", title=feature_label(b, lang)),
-                 alt.Tooltip("rate_text:N", title=label("col.default_rate", lang)),
-                 alt.Tooltip("n:Q", title=label("col.clients", lang))])
+                 alt.Tooltip("rate_text:N", title=label("Default rate", lang)),
+                 alt.Tooltip("n:Q", title=label("Clients", lang))])
     # Text colour follows the cell's darkness (viridis is dark at low values): contrast on every cell.
     rates = [r["rate"] or 0 for r in rows]
     middle = (min(rates) + max(rates)) / 2 if rates else 0
@@ -180,7 +183,8 @@ def _crosstab(payload: dict[str, Any], lang: str) -> ChartSpec:
         fill=None, stroke="#ffffff", strokeWidth=1.5).encode(x=x, y=y)
     chart = [cells, texts, outline, outline_inner]
     worst = max(rows, key=lambda r: r["rate"] or 0) if rows else None
-    alt_text = label("joint.alt_crosstab", lang, a=feature_label(a, lang), b=feature_label(b, lang),
+    alt_text = label("Default rate by %(a)s and %(b)s; highest: “%(x)s” and “%(y)s” (%(rate)s). %(client)s", lang,
+                     a=feature_label(a, lang), b=feature_label(b, lang),
                      x=worst["x"] if worst else "—", y=worst["y"] if worst else "—",
                      rate=worst["rate_text"] if worst else "—", client=_client_sentence(payload, lang)).strip()
     return finish(chart, alt_text, lang, height=rows_height(len({r["y"] for r in rows}), 34), values=rows)

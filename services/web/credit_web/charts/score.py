@@ -32,16 +32,16 @@ def score_gauge(probability: float, threshold: float, lang: str) -> ChartSpec:
     p, t = float(probability), float(threshold)
     refused = p >= t
     end = _axis_end(p, t)
-    decision = label("decision.refused" if refused else "decision.granted", lang)
+    decision = label("refused", lang) if refused else label("granted", lang)
     zones = alt.Chart(data([
-        {"start": 0.0, "end": t, "zone": label("score.zone_granted", lang), "mid": t / 2},
-        {"start": t, "end": end, "zone": label("score.zone_refused", lang), "mid": (t + end) / 2},
-    ])).encode(x=alt.X("start:Q", title=label("score.axis", lang), scale=alt.Scale(domain=[0, end], nice=False),
-                       axis=alt.Axis(format=".0%", tickCount=5)))
+        {"start": 0.0, "end": t, "zone": label("granted", lang), "mid": t / 2},
+        {"start": t, "end": end, "zone": label("refused", lang), "mid": (t + end) / 2},
+    ])).encode(x=alt.X("start:Q", title=label("Probability of default", lang),
+                       scale=alt.Scale(domain=[0, end], nice=False), axis=alt.Axis(format=".0%", tickCount=5)))
     zone_rects = zones.mark_rect().encode(
         x2=alt.X2("end:Q"),
         color=alt.Color("zone:N", legend=None,
-                        scale=alt.Scale(domain=[label("score.zone_granted", lang), label("score.zone_refused", lang)],
+                        scale=alt.Scale(domain=[label("granted", lang), label("refused", lang)],
                                         range=[GRANTED_ZONE, REFUSED_ZONE])),
     )
     zone_names = zones.mark_text(baseline="top", y=4, fontSize=11, color="#1a1a1a").encode(
@@ -50,20 +50,21 @@ def score_gauge(probability: float, threshold: float, lang: str) -> ChartSpec:
         x=alt.X("start:Q"), x2=alt.X2("end:Q"))
     probability_bar = bar.mark_bar(height=16, color=DEFAULTED if refused else REPAID, stroke=CLIENT,
                                    strokeWidth=1).encode(
-        tooltip=[alt.Tooltip("text:N", title=label("col.probability", lang))])
+        tooltip=[alt.Tooltip("text:N", title=label("Probability of default", lang))])
     probability_text = alt.Chart(data([{"x": min(p, end), "text": percent(p, lang)}])).mark_text(
         align="left", dx=6, dy=18, fontWeight="bold", fontSize=13, color=CLIENT).encode(
         x=alt.X("x:Q"), text=alt.Text("text:N"))
-    threshold_text = label("score.threshold", lang, t=percent(t, lang))
+    threshold_text = label("Threshold %(t)s", lang, t=percent(t, lang))
     rule_data = alt.Chart(data([{"x": t, "text": threshold_text}]))
     rule = rule_data.mark_rule(color=CLIENT, strokeWidth=2, strokeDash=[5, 3]).encode(
-        x=alt.X("x:Q"), tooltip=[alt.Tooltip("text:N", title=label("col.threshold", lang))])
+        x=alt.X("x:Q"), tooltip=[alt.Tooltip("text:N", title=label("Threshold", lang))])
     rule_text = rule_data.mark_text(align="left", dx=4, baseline="bottom", y=alt.ExprRef("height"), dy=-2,
                                     fontSize=11, color=CLIENT).encode(x=alt.X("x:Q"), text=alt.Text("text:N"))
     margin = points(p - t, lang)
-    alt_text = label("score.alt", lang, p=percent(p, lang), t=percent(t, lang), decision=decision, m=margin,
-                     side=label("score.above" if refused else "score.below", lang))
+    alt_text = label("Probability of default %(p)s — %(side)s the %(t)s threshold: credit %(decision)s (margin "
+                     "%(m)s).", lang, p=percent(p, lang), t=percent(t, lang), decision=decision, m=margin,
+                     side=label("above", lang) if refused else label("below", lang))
     chart = [zone_rects, zone_names, probability_bar, rule, rule_text, probability_text]
-    table = [{label("col.probability", lang): percent(p, lang), label("col.threshold", lang): percent(t, lang),
-              label("col.margin", lang): margin, label("col.decision", lang): decision}]
+    table = [{label("Probability of default", lang): percent(p, lang), label("Threshold", lang): percent(t, lang),
+              label("Margin", lang): margin, label("Decision", lang): decision}]
     return finish(chart, alt_text, lang, table, height=70)

@@ -17,6 +17,7 @@ from credit_web.charts._base import (
     REPAID,
     ChartSpec,
     data,
+    display_value,
     feature_label,
     finish,
     rows_height,
@@ -34,11 +35,13 @@ def _steps(explanation: dict[str, Any], lang: str, top: int) -> list[dict[str, A
     rest_shap = float(rest.get("shap", 0.0)) + sum(float(c["shap"]) for c in folded)
     steps = []
     for c in shown:
-        value = (c.get("display_value") or {}).get(lang)
+        # The web reads the raw value itself (its catalogue translates categories); the service's text otherwise.
+        value = display_value(c["feature"], c["value"], lang) if "value" in c else (
+            (c.get("display_value") or {}).get(lang))
         name = feature_label(c["feature"], lang, c.get("label"))
         steps.append({"name": name, "value": value if value is not None else "—", "shap": float(c["shap"])})
     if rest_count:
-        steps.append({"name": label("waterfall.rest", lang, n=rest_count), "value": "", "shap": rest_shap})
+        steps.append({"name": label("%(n)s other features", lang, n=rest_count), "value": "", "shap": rest_shap})
     return steps
 
 
@@ -51,9 +54,9 @@ def waterfall(explanation: dict[str, Any], lang: str, top: int = 10, *, threshol
     final_p = float(explanation["prediction"]["probability"])
     if threshold is None:
         threshold = (explanation.get("decision") or {}).get("threshold")
-    up, down = label("waterfall.increases", lang), label("waterfall.decreases", lang)
-    total = label("waterfall.total", lang)
-    rows: list[dict[str, Any]] = [{"row": label("waterfall.base", lang), "start": 0.0, "end": base_p,
+    up, down = label("increases the risk", lang), label("reduces the risk", lang)
+    total = label("probability", lang)
+    rows: list[dict[str, Any]] = [{"row": label("Average client", lang), "start": 0.0, "end": base_p,
                                    "effect": total, "text": percent(base_p, lang)}]
     steps = _steps(explanation, lang, max(1, top))
     cumulative = base
@@ -63,25 +66,25 @@ def waterfall(explanation: dict[str, Any], lang: str, top: int = 10, *, threshol
         row = f"{step['name']} = {step['value']}" if step["value"] else step["name"]
         rows.append({"row": row, "start": before, "end": after, "effect": up if step["shap"] > 0 else down,
                      "text": points(after - before, lang)})
-    rows.append({"row": label("waterfall.final", lang), "start": 0.0, "end": final_p, "effect": total,
+    rows.append({"row": label("This client", lang), "start": 0.0, "end": final_p, "effect": total,
                  "text": percent(final_p, lang)})
     for i, row in enumerate(rows):
         row["order"], row["right"] = i, max(row["start"], row["end"])
         row["start"], row["end"] = round(row["start"], 6), round(row["end"], 6)
 
     order = [r["row"] for r in rows]
-    x = alt.X("start:Q", title=label("waterfall.axis", lang), axis=alt.Axis(format=".0%"),
+    x = alt.X("start:Q", title=label("Probability of default", lang), axis=alt.Axis(format=".0%"),
               # Room on the right for the value labels that follow the bars.
               scale=alt.Scale(domain=[0, 1.22 * max([r["right"] for r in rows] + [threshold or 0])], nice=False))
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     base_chart = alt.Chart().encode(y=y)
     bars = base_chart.mark_bar(height={"band": 0.7}).encode(
         x=x, x2=alt.X2("end:Q"),
-        color=alt.Color("effect:N", title=label("waterfall.effect", lang),
+        color=alt.Color("effect:N", title=label("Effect", lang),
                         scale=alt.Scale(domain=[up, down, total], range=[DEFAULTED, REPAID, NEUTRAL]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
-        tooltip=[alt.Tooltip("row:N", title=label("col.feature", lang)),
-                 alt.Tooltip("text:N", title=label("col.effect", lang))],
+        tooltip=[alt.Tooltip("row:N", title=label("Feature", lang)),
+                 alt.Tooltip("text:N", title=label("Effect on the probability", lang))],
     )
     texts = base_chart.mark_text(align="left", dx=4, fontSize=11, color=CLIENT).encode(
         x=alt.X("right:Q"), text=alt.Text("text:N"))
@@ -97,13 +100,14 @@ def _table(steps: list[dict[str, Any]], base: float, lang: str) -> list[dict[str
     rows, cumulative = [], base
     for step in steps:
         before, cumulative = sigmoid(cumulative), cumulative + step["shap"]
-        rows.append({label("col.feature", lang): step["name"], label("col.value", lang): step["value"] or "",
-                     label("col.effect", lang): points(sigmoid(cumulative) - before, lang)})
+        rows.append({label("Feature", lang): step["name"], label("Value", lang): step["value"] or "",
+                     label("Effect on the probability", lang): points(sigmoid(cumulative) - before, lang)})
     return rows
 
 
 def _alt_text(steps: list[dict[str, Any]], base: float, base_p: float, final_p: float, lang: str) -> str:
-    text = label("waterfall.alt", lang, base=percent(base_p, lang), final=percent(final_p, lang))
+    text = label("The average client's risk is %(base)s; this client's characteristics bring it to %(final)s.", lang,
+                 base=percent(base_p, lang), final=percent(final_p, lang))
     effects, cumulative = [], base
     for step in steps:
         before, cumulative = sigmoid(cumulative), cumulative + step["shap"]
@@ -111,8 +115,10 @@ def _alt_text(steps: list[dict[str, Any]], base: float, base_p: float, final_p: 
             effects.append((sigmoid(cumulative) - before, step))
     if effects and max(effects, key=lambda e: e[0])[0] > 0:
         delta, step = max(effects, key=lambda e: e[0])
-        text += label("waterfall.alt_up", lang, label=step["name"], value=step["value"], delta=points(delta, lang))
+        text += label(" What raises it most: %(label)s (%(value)s), %(delta)s.", lang, label=step["name"],
+                      value=step["value"], delta=points(delta, lang))
     if effects and min(effects, key=lambda e: e[0])[0] < 0:
         delta, step = min(effects, key=lambda e: e[0])
-        text += label("waterfall.alt_down", lang, label=step["name"], value=step["value"], delta=points(delta, lang))
+        text += label(" What lowers it most: %(label)s (%(value)s), %(delta)s.", lang, label=step["name"],
+                      value=step["value"], delta=points(delta, lang))
     return text

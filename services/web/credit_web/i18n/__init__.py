@@ -1,45 +1,89 @@
-"""Translations: the dashboard's strings in French and English, and the choice of the reader's language.
+"""Translations: gettext catalogues (Babel) and the choice of the reader's language.
 
-Strings live in plain dicts `MESSAGES = {"key": {"fr": ..., "en": ...}}`, one module per part of the UI
-(shell, panels), merged here. A missing key or language is a bug: `translate` raises, and a test checks
-that every key has both languages and that every key the templates use exists.
+Source strings are English, in the code and templates (`_("...")` in Jinja, `translate(lang, "...")`, or
+`N_("...")` to mark a string translated later). Each other language is one catalogue,
+`credit_web/locale/<lang>/LC_MESSAGES/messages.po`; the languages offered are English plus the folders found
+there, so a new language is a new `.po` file and nothing else. Placeholders are `%(name)s`.
+The `.mo` files are compiled from the `.po` at start when missing or older (`credit i18n compile` does it ahead).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
-from credit_web.i18n import panels, shell
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 
-LANGS = ("fr", "en")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "messages"
+SOURCE_LANG = "en"
 DEFAULT_LANG = "fr"
-SOURCES: dict[str, dict[str, dict[str, str]]] = {"shell": shell.MESSAGES, "panels": panels.MESSAGES}
-MESSAGES: dict[str, dict[str, str]] = {k: v for source in SOURCES.values() for k, v in source.items()}
+
+
+def _catalogue_langs() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in LOCALE_DIR.iterdir()
+                        if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())) if LOCALE_DIR.is_dir() else ()
+
+
+# The default language first, then the others in code order; English is always there (the source language).
+LANGS: tuple[str, ...] = tuple(sorted({SOURCE_LANG, *_catalogue_langs()}, key=lambda c: (c != DEFAULT_LANG, c)))
 
 Translator = Callable[..., str]
 
 
-def translate(lang: str, key: str, **values: object) -> str:
-    """The message `key` in `lang`, with `{name}` placeholders filled from `values`."""
-    text = MESSAGES[key][lang]
-    return text.format(**values) if values else text
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalogue(lang: str) -> Translations:
+    """The `.mo` of `lang`, (re)compiled from its `.po` when missing or older; in memory if the folder is
+    read-only (an installed package)."""
+    po, mo = po_path(lang), po_path(lang).with_suffix(".mo")
+    if not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime:
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        try:
+            mo.write_bytes(buffer.getvalue())
+        except OSError:
+            buffer.seek(0)
+            return Translations(buffer, domain=DOMAIN)
+    with mo.open("rb") as f:
+        return Translations(f, domain=DOMAIN)
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    if lang == SOURCE_LANG or lang not in LANGS:
+        return NullTranslations()
+    return compile_catalogue(lang)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for extraction; it is translated where it is shown (`_(value)` in a template)."""
+    return message
+
+
+def translate(lang: str, message: str, **values: object) -> str:
+    """`message` (English source) in `lang`, `%(name)s` placeholders filled from `values`."""
+    return str(translations(lang).gettext(message)) % values
+
+
+def translate_in(lang: str, context: str, message: str, **values: object) -> str:
+    """Like `translate` for a message whose English is ambiguous (same words, another meaning)."""
+    return str(translations(lang).pgettext(context, message)) % values
 
 
 def translator(lang: str) -> Translator:
-    def t(key: str, **values: object) -> str:
-        return translate(lang, key, **values)
+    def t(message: str, **values: object) -> str:
+        return translate(lang, message, **values)
 
     return t
-
-
-def duplicate_keys() -> set[str]:
-    """Keys defined by more than one source (the later one would silently win)."""
-    seen: set[str] = set()
-    duplicates: set[str] = set()
-    for source in SOURCES.values():
-        duplicates |= seen & source.keys()
-        seen |= source.keys()
-    return duplicates
 
 
 def normalise(value: str | None) -> str | None:

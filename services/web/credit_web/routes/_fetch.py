@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from credit_web.backends import BackendProblem, BackendUnavailable
+from credit_web.i18n import N_, words
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,10 @@ class Failure:
     @property
     def notice_key(self) -> str:
         if self.status is None:
-            return f"notice.{self.service}_down"
+            return words.SERVICE_DOWN_NOTICE.get(self.service, words.SERVICE_DOWN_NOTICE["scoring"])
         if self.status == 404:
-            return "notice.not_found"
-        return "notice.backend_problem"
+            return N_("This information is not available for this client.")
+        return N_("This request could not be processed.")
 
 
 def failure_of(exc: BaseException) -> Failure:

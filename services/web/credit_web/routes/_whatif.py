@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from credit_core import features, ids
+from credit_core import ids
+from credit_web.i18n import N_
+from credit_web.i18n.features import feature_label
 
 AMOUNT_FIELDS = ("AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE")
 CONTRACT_FIELD = "NAME_CONTRACT_TYPE"
-CONTRACT_TYPES = {"Cash loans": "whatif.contract.cash", "Revolving loans": "whatif.contract.revolving"}
+CONTRACT_TYPES = {"Cash loans": N_("Cash loan"), "Revolving loans": N_("Revolving loan")}
 MAX_AMOUNT = 1e9  # loose: rejects nonsense (typos with extra zeros), not large loans
 
 
@@ -36,14 +38,12 @@ def form_fields(profile: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     values = _profile_values(profile)
     out: list[dict[str, Any]] = []
     for name in AMOUNT_FIELDS:
-        spec = features.FEATURES_BY_NAME.get(name)
         value = values.get(name)
-        out.append({"name": name, "kind": "amount", "label": spec.label(lang) if spec else name,
+        out.append({"name": name, "kind": "amount", "label": feature_label(name, lang),
                     "value": _plain_number(value)})
-    spec = features.FEATURES_BY_NAME.get(CONTRACT_FIELD)
     current = values.get(CONTRACT_FIELD)
     # An unusual current value (e.g. "XNA") shows as an empty "unchanged" choice rather than being sent back.
-    out.append({"name": CONTRACT_FIELD, "kind": "choice", "label": spec.label(lang) if spec else CONTRACT_FIELD,
+    out.append({"name": CONTRACT_FIELD, "kind": "choice", "label": feature_label(CONTRACT_FIELD, lang),
                 "value": current if current in CONTRACT_TYPES else "", "choices": CONTRACT_TYPES})
     return out
 
@@ -80,16 +80,16 @@ def parse(form: Mapping[str, Any]) -> Parsed:
     baseline = parse_amount(str(form.get("baseline", "")))
     parsed = Parsed(client, baseline if baseline is not None and 0 <= baseline <= 1 else None)
     if client is None:
-        parsed.errors["client"] = "whatif.error.client"
+        parsed.errors["client"] = N_("Missing or invalid client.")
     for name in AMOUNT_FIELDS:
         text = str(form.get(name, "")).strip()
         if not text:
             continue
         value = parse_amount(text)
         if value is None:
-            parsed.errors[name] = "whatif.error.number"
+            parsed.errors[name] = N_("Enter an amount in figures.")
         elif not 0 < value <= MAX_AMOUNT:
-            parsed.errors[name] = "whatif.error.range"
+            parsed.errors[name] = N_("The amount must be positive and below one billion.")
         else:
             parsed.changes[name] = value
     contract = str(form.get(CONTRACT_FIELD, "")).strip()
@@ -97,5 +97,5 @@ def parse(form: Mapping[str, Any]) -> Parsed:
         if contract in CONTRACT_TYPES:
             parsed.changes[CONTRACT_FIELD] = contract
         else:
-            parsed.errors[CONTRACT_FIELD] = "whatif.error.choice"
+            parsed.errors[CONTRACT_FIELD] = N_("Unknown contract type.")
     return parsed

@@ -15,10 +15,13 @@ from credit_core import orm
 from credit_web import auth, sessions
 from credit_web.deps import DbSessionDep, LangDep, SignedInAdmin
 from credit_web.errors import safe_next
+from credit_web.i18n import N_
 from credit_web.rendering import render
 from credit_web.throttle import LoginThrottle, retry_after
 
 router = APIRouter()
+THROTTLED = N_("Too many attempts: wait a few minutes before trying again.")
+WRONG = N_("Wrong username or password.")
 admin_router = APIRouter(dependencies=SignedInAdmin)
 
 
@@ -45,12 +48,12 @@ async def login(
     address = sessions.client_address(request)
     wait = await throttle.reserve(address, username, time.time())
     if wait > 0:
-        return render(request, "pages/login.html", {"next": target, "bye": False, "error_key": "login.throttled",
+        return render(request, "pages/login.html", {"next": target, "bye": False, "error_key": THROTTLED,
                                                     "username": username}, status_code=429,
                       headers={"Retry-After": retry_after(wait)})
     user = await auth.authenticate(session, username, password)
     if user is None:
-        return render(request, "pages/login.html", {"next": target, "bye": False, "error_key": "login.failed",
+        return render(request, "pages/login.html", {"next": target, "bye": False, "error_key": WRONG,
                                                     "username": username}, status_code=401)
     await throttle.succeeded(address, username)
     await sessions.sign_in(request, user)

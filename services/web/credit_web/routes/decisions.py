@@ -21,6 +21,7 @@ from credit_core import ids
 from credit_core.orm import AdvisorDecision
 from credit_core.service.problems import DATABASE_ERRORS
 from credit_web.deps import BackendsDep, ClientParam, DbSessionDep, SignedIn, UserDep
+from credit_web.i18n import N_
 from credit_web.rendering import render
 from credit_web.routes._fetch import Failure, failed, gather
 
@@ -81,14 +82,14 @@ def _validate(form: dict[str, str]) -> dict[str, str]:
     """Field name -> message key of each problem of the posted form."""
     errors: dict[str, str] = {}
     if form["choice"] not in ("follow", "override"):
-        errors["choice"] = "decision.error.choice"
+        errors["choice"] = N_("Choose whether to follow the model.")
     reason = form["reason"]
     if form["choice"] == "override" and len(reason) < MIN_REASON:
-        errors["reason"] = "decision.error.reason_required"
+        errors["reason"] = N_("Give the reason why you override the model.")
     if len(reason) > MAX_REASON:
-        errors["reason"] = "decision.error.reason_long"
+        errors["reason"] = N_("The reason is too long (2,000 characters at most).")
     elif CONTROL_CHARACTERS.search(reason):
-        errors["reason"] = "decision.error.reason_chars"
+        errors["reason"] = N_("The reason contains control characters that are not allowed.")
     return errors
 
 

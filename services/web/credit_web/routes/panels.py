@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from credit_core import features
 from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn
+from credit_web.i18n import features as i18n_features
 from credit_web.rendering import render
 from credit_web.routes import _charts, _whatif
 from credit_web.routes._fetch import Failure, failed, gather
@@ -153,16 +154,8 @@ async def similar(request: Request, backends: BackendsDep, lang: LangDep, client
     })
 
 
-def _label(name: str, lang: str) -> str:
-    spec = features.FEATURES_BY_NAME.get(name)
-    return spec.label(lang) if spec is not None else name
-
-
-def _display(name: str, value: Any, lang: str) -> str:
-    spec = features.FEATURES_BY_NAME.get(name)
-    if spec is None:
-        return "—" if value is None else str(value)
-    return str(features.format_value(spec, value, lang))
+_label = i18n_features.feature_label
+_display = i18n_features.display_value
 
 
 @router.get("/whatif")
