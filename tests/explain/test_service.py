@@ -64,8 +64,10 @@ async def test_explanation_is_exact_and_precomputed(client: httpx.AsyncClient, s
         proba = bundle.predict_proba(bundle.to_model_input(frame.slice(i, 1)))[0]
         assert body["prediction"]["probability"] == pytest.approx(proba, abs=1e-9)
         reasons = body["reasons"]
-        assert len(reasons) <= 4 and all(x["shap"] > 0 for x in reasons)
-        assert [x["shap"] for x in reasons] == sorted((x["shap"] for x in reasons), reverse=True)
+        sign = 1 if body["reasons_for"] == "refused" else -1
+        assert body["reasons_for"] == ("refused" if proba >= bundle.threshold else "granted")
+        assert len(reasons) <= 4 and all(sign * x["shap"] > 0 for x in reasons)
+        assert [abs(x["shap"]) for x in reasons] == sorted((abs(x["shap"]) for x in reasons), reverse=True)
         assert all(x["text"]["fr"] and x["text"]["en"] for x in reasons)
 
 

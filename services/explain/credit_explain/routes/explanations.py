@@ -33,7 +33,7 @@ async def client_explanation(record: ClientRecordDep, ctx: ContextDep, top: Top 
         frame = client_row.as_frame(row, ctx.bundle.feature_names)
         batch = await anyio.to_thread.run_sync(lambda: shap_values.compute(ctx.bundle, frame, thread_count=1))
         base, values, source = batch.base_value, batch.values[0], "live"
-    payload = explanation.build(ctx.bundle, row, base, values, ctx.population, top=top)
+    payload = explanation.build(ctx.bundle, row, base, values, ctx.population, top=top, rates=ctx.rates)
     payload["client_id"] = int(record["sk_id_curr"])
     payload["meta"]["shap_source"] = source
     # Plain JSON types already: orjson directly, skipping FastAPI's generic encoder (the hot path).
@@ -76,7 +76,7 @@ async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) ->
     else:
         frame = await anyio.to_thread.run_sync(_application_frame, body)
     payload = await anyio.to_thread.run_sync(
-        lambda: explanation.explain_frame(ctx.bundle, frame, ctx.population, top=body.top)
+        lambda: explanation.explain_frame(ctx.bundle, frame, ctx.population, top=body.top, rates=ctx.rates)
     )
     p = float(sigmoid(np.float64(payload["prediction"]["log_odds"])))
     payload["meta"]["shap_source"] = "live"
