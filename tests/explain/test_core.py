@@ -144,7 +144,7 @@ def test_joint_view_is_computed_once_per_pair_and_bounded(tiny_context: ExplainC
     from credit_core.explain import context, joint
 
     first = tiny_context.joint_view("AMT_CREDIT", "EXT_SOURCE_2")
-    assert first == joint.joint(tiny_context.reference, "AMT_CREDIT", "EXT_SOURCE_2", None)
+    assert first == joint.joint(tiny_context.reference, "AMT_CREDIT", "EXT_SOURCE_2", None, tiny_context.rates)
     assert tiny_context.joint_view("AMT_CREDIT", "EXT_SOURCE_2") is first
     assert "client" not in first
     monkeypatch.setattr(context, "JOINT_CACHE_SIZE", 2)

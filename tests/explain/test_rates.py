@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
+import pytest
 
-from credit_core.explain import rates
+from credit_core.explain import distributions, joint, rates
+from credit_core.explain.context import ExplainContext
 
 
 def _book(values: list[Any], target: list[int], categorical: bool = True) -> rates.Rates:
@@ -33,3 +36,50 @@ def test_numeric_bins_follow_population_edges() -> None:
     assert cells[0]["default_rate"] == 0.75 and cells[2]["suppressed"]
     assert book.missing("X")["default_rate"] == 1.0
     assert book.cell_of("X", 1.2) == {k: v for k, v in cells[1].items() if k not in ("low", "high")}
+
+
+def test_same_cell_same_rate_and_n_everywhere(tiny_context: ExplainContext) -> None:
+    """The bar chart (distribution), the box plot caption (grouped joint), the heat map margins (crosstab) and the
+    client's cell agree, for every category; the crosstab's cells add up to its margins."""
+    ctx = tiny_context
+    bar = distributions.distribution(ctx.population, ctx.rates, "CODE_GENDER")
+    grouped = joint.joint(ctx.reference, "AMT_CREDIT", "CODE_GENDER", None, ctx.rates)
+    crosstab = joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", None, ctx.rates)
+    keys = ("n", "default_rate", "suppressed")
+    by_bar = {c["value"]: {k: c[k] for k in keys} for c in bar["categories"]}
+    by_box = {g["CODE_GENDER"]: {k: g[k] for k in keys} for g in grouped["groups"]}
+    by_margin = {m["value"]: {k: m[k] for k in keys} for m in crosstab["margins"]["a"] if m["n"]}
+    assert by_bar == by_box == by_margin and len(by_bar) == 2
+    for value, cell in by_bar.items():
+        assert {k: ctx.rates.cell_of("CODE_GENDER", value)[k] for k in keys} == cell
+        assert sum(c["n"] for c in crosstab["cells"] if c["a"] == value) == cell["n"]
+    assert sum(c["n"] for c in bar["categories"]) + bar["missing_cell"]["n"] == ctx.rates.n == len(ctx.reference)
+    assert all(c["count"] == c["n"] for c in crosstab["cells"])
+
+
+def test_no_rate_shown_below_the_minimum(tiny_context: ExplainContext) -> None:
+    ctx = tiny_context
+    views = [distributions.distribution(ctx.population, ctx.rates, name) for name in ("CODE_GENDER", "AMT_CREDIT")]
+    cells = [*views[0]["categories"], views[0]["missing_cell"], *views[1]["cells"], views[1]["missing_cell"]]
+    crosstab = joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", None, ctx.rates)
+    grouped = joint.joint(ctx.reference, "EXT_SOURCE_2", "NAME_CONTRACT_TYPE", None, ctx.rates)
+    cells += crosstab["cells"] + crosstab["margins"]["a"] + crosstab["margins"]["b"] + grouped["groups"]
+    assert any(c["suppressed"] for c in cells) and any(not c["suppressed"] for c in cells)
+    for c in cells:
+        assert c["suppressed"] == (c["n"] < rates.MIN_CELL)
+        if c["suppressed"]:
+            assert c["default_rate"] is None and c.get("defaulted") in (None, 0)
+        else:
+            assert c["default_rate"] == pytest.approx(c["defaulted"] / c["n"])
+    small = [g for g in grouped["groups"] if g["n_with_value"] < rates.MIN_CELL]
+    assert all(g["median"] is None and g["min"] is None for g in small)
+
+
+def test_numeric_histogram_counts_are_the_rates_population(tiny_context: ExplainContext) -> None:
+    ctx = tiny_context
+    body = distributions.distribution(ctx.population, ctx.rates, "AMT_CREDIT")
+    total = sum(body["counts"]["repaid"]) + sum(body["counts"]["defaulted"]) + sum(body["missing"].values())
+    assert total == ctx.rates.n == body["population"]["repaid"] + body["population"]["defaulted"]
+    assert [c["n"] for c in body["cells"]] == [r + d for r, d in zip(body["counts"]["repaid"],
+                                                                     body["counts"]["defaulted"], strict=True)]
+    assert np.all(np.diff(body["edges"]) > 0)

@@ -137,6 +137,34 @@ async def test_distribution_sums_to_population(client: httpx.AsyncClient, seeded
         assert body["client"]["value"] is not None
 
 
+async def test_every_endpoint_shows_the_same_cell_alike(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:
+    """Issue 13 item 4: a category's n and default rate are the same in the bar chart (distribution), the box plot
+    (grouped joint), the heat map (crosstab margins), the client's own cell and the reasons; no rate under 30."""
+    keys = ("n", "default_rate", "suppressed")
+    frame = seeded["frame"]
+    bar = (await client.get("/v1/features/NAME_INCOME_TYPE/distribution")).json()
+    box = (await client.get("/v1/features/AMT_CREDIT/NAME_INCOME_TYPE/joint")).json()
+    heat = (await client.get("/v1/features/NAME_INCOME_TYPE/CODE_GENDER/joint")).json()
+    assert bar["min_cell"] == box["min_cell"] == heat["min_cell"] == 30
+    assert bar["rates_population"] == box["rates_population"] == heat["rates_population"]
+    by_bar = {c["value"]: {k: c[k] for k in keys} for c in bar["categories"]}
+    by_box = {g["NAME_INCOME_TYPE"]: {k: g[k] for k in keys} for g in box["groups"]}
+    by_heat = {m["value"]: {k: m[k] for k in keys} for m in heat["margins"]["a"] if m["n"]}
+    assert by_bar == by_box == by_heat and len(by_bar) == 3
+    for i in range(5):
+        cid = int(frame["SK_ID_CURR"][i])
+        value = frame["NAME_INCOME_TYPE"][i]
+        mine = (await client.get("/v1/features/NAME_INCOME_TYPE/distribution", params={"client_id": cid})).json()
+        assert {k: mine["client"][k] for k in keys} == by_bar[value]
+        explained = (await client.get(f"/v1/clients/{cid}/explanation")).json()
+        for reason in explained["reasons"]:
+            if reason["feature"] == "NAME_INCOME_TYPE":
+                assert {k: reason[k] for k in keys} == by_bar[value]
+    for cell in [*bar["categories"], *heat["cells"], *box["groups"]]:
+        assert cell["suppressed"] == (cell["n"] < 30)
+        assert (cell["default_rate"] is None) == cell["suppressed"]
+
+
 async def test_importance_and_joint(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:
     body = (await client.get("/v1/importance")).json()
     means = [x["mean_abs_shap"] for x in body["importance"]]
@@ -234,3 +262,15 @@ async def test_liveness_is_open_on_the_common_path(client: httpx.AsyncClient) ->
     response = await client.get("/healthz", headers={"Authorization": ""})
     assert response.status_code == 200
     assert response.json()["status"] in ("ok", "starting")
+
+
+async def test_openapi_documents_the_new_shapes(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    schemas = spec["components"]["schemas"]
+    documented = {"ReasonOut", "ExplanationOut", "CounterfactualOut", "CellOut", "DistributionOut", "JointOut"}
+    assert documented <= set(schemas)
+    assert schemas["ReasonOut"]["properties"]["direction"]["enum"] == ["raises_risk", "lowers_risk"]
+    status = schemas["CounterfactualOut"]["properties"]["status"]["enum"]
+    assert status == ["found", "already_granted", "none_within_bounds", "no_loan_terms"]
+    ok = spec["paths"]["/v1/clients/{client_id}/counterfactual"]["get"]["responses"]["200"]
+    assert "CounterfactualOut" in str(ok)

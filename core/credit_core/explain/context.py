@@ -48,7 +48,7 @@ class ExplainContext:
         key = (a, b)
         view = self._joint.get(key)
         if view is None:
-            view = joint.joint(self.reference, a, b, None)
+            view = joint.joint(self.reference, a, b, None, self.rates)
             self._joint[key] = view
             if len(self._joint) > JOINT_CACHE_SIZE:
                 self._joint.popitem(last=False)

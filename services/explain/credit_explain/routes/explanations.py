@@ -16,13 +16,15 @@ from credit_core.explain import client_row, explanation, recompute, shap_values,
 from credit_core.explain._bundle import sigmoid
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ClientRecordDep, ConnectionDep, ContextDep
+from credit_explain.responses import ExplanationOut
 from credit_explain.schemas import ExplainRequest
 
 router = APIRouter()
 Top = Annotated[int, Query(ge=1, le=500)]
 
 
-@router.get("/clients/{client_id}/explanation", response_class=Response)
+@router.get("/clients/{client_id}/explanation", response_class=Response,
+            responses={200: {"model": ExplanationOut}})
 async def client_explanation(record: ClientRecordDep, ctx: ContextDep, top: Top = 10) -> Response:
     """SHAP explanation (log-odds) of a known client: base_value + Σ shap = prediction.log_odds."""
     row = client_row.as_dict(record)
@@ -68,7 +70,7 @@ def _application_frame(body: ExplainRequest) -> pl.DataFrame:
         raise ProblemError(422, "invalid application", str(exc)[:300]) from exc
 
 
-@router.post("/explain")
+@router.post("/explain", responses={200: {"model": ExplanationOut}})
 async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) -> dict[str, Any]:
     """Live explanation, probability and decision for a what-if on a known client or a new application."""
     if body.client_id is not None:
