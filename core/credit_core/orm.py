@@ -117,7 +117,10 @@ class Decision(Base):
     """Audit trail: every decision a service returned, written before the response leaves."""
 
     __tablename__ = "decision"
-    __table_args__ = (sa.Index("ix_decision_client_id_id", "client_id", "id"),)  # a client's latest decisions
+    __table_args__ = (
+        sa.Index("ix_decision_client_id_id", "client_id", "id"),  # a client's latest decisions
+        sa.CheckConstraint("purpose IN ('view', 'decision', 'letter', 'api')", name="purpose"),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
     client_id: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -130,6 +133,9 @@ class Decision(Base):
     caller: Mapped[str] = mapped_column(sa.Text)
     request_id: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    # Why the score was computed (credit_core.scoring.audit.PURPOSES): a dashboard view is audited, but is not a
+    # decision.
+    purpose: Mapped[str] = mapped_column(sa.Text, server_default="api")
 
 
 class ApiKey(Base):
@@ -169,6 +175,7 @@ class AdvisorDecision(Base):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     username: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    display_name: Mapped[str | None] = mapped_column(sa.Text)  # the advisor's name as the letter signs it
 
 
 class WebSession(Base):

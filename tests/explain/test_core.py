@@ -97,7 +97,8 @@ def test_counterfactual_flips_the_decision(tiny: Tiny) -> None:
         assert result["current"]["decision"] == "refused"
         if result["status"] == "found":
             found += 1
-            changed = counterfactual.Candidate(result["credit_factor"], result["term_factor"]).apply(apps[int(i)])
+            changed = counterfactual.Candidate(result["credit_factor"], result["term_factor"],
+                                               result["down_payment_share"]).apply(apps[int(i)])
             new_p = bundle.predict_proba(bundle.to_model_input(_tiny.featurize([changed])))[0]
             assert new_p < bundle.threshold
             assert new_p == pytest.approx(result["probability"], abs=1e-9)
@@ -108,8 +109,10 @@ def test_counterfactual_flips_the_decision(tiny: Tiny) -> None:
 
 
 def test_counterfactual_grid_is_ordered_by_cost() -> None:
-    costs = [c.cost for c in counterfactual.grid()]
-    assert costs == sorted(costs) and counterfactual.grid()[0] == counterfactual.Candidate(1.0, 1.0)
+    app = {"AMT_CREDIT": 100_000.0, "AMT_GOODS_PRICE": 90_000.0, "AMT_ANNUITY": 5_000.0}
+    plan = counterfactual.candidates_for(app)
+    costs = [c.cost(app) for c in plan]
+    assert costs == sorted(costs) and plan[0] == counterfactual.Candidate(1.0, 1.0, 0.0)
 
 
 def test_similar_excludes_self_and_is_sorted(tiny: Tiny, tiny_context: ExplainContext) -> None:
@@ -141,7 +144,7 @@ def test_joint_view_is_computed_once_per_pair_and_bounded(tiny_context: ExplainC
     from credit_core.explain import context, joint
 
     first = tiny_context.joint_view("AMT_CREDIT", "EXT_SOURCE_2")
-    assert first == joint.joint(tiny_context.reference, "AMT_CREDIT", "EXT_SOURCE_2", None)
+    assert first == joint.joint(tiny_context.reference, "AMT_CREDIT", "EXT_SOURCE_2", None, tiny_context.rates)
     assert tiny_context.joint_view("AMT_CREDIT", "EXT_SOURCE_2") is first
     assert "client" not in first
     monkeypatch.setattr(context, "JOINT_CACHE_SIZE", 2)

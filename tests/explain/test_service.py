@@ -64,8 +64,10 @@ async def test_explanation_is_exact_and_precomputed(client: httpx.AsyncClient, s
         proba = bundle.predict_proba(bundle.to_model_input(frame.slice(i, 1)))[0]
         assert body["prediction"]["probability"] == pytest.approx(proba, abs=1e-9)
         reasons = body["reasons"]
-        assert len(reasons) <= 4 and all(x["shap"] > 0 for x in reasons)
-        assert [x["shap"] for x in reasons] == sorted((x["shap"] for x in reasons), reverse=True)
+        sign = 1 if body["reasons_for"] == "refused" else -1
+        assert body["reasons_for"] == ("refused" if proba >= bundle.threshold else "granted")
+        assert len(reasons) <= 4 and all(sign * x["shap"] > 0 for x in reasons)
+        assert [abs(x["shap"]) for x in reasons] == sorted((abs(x["shap"]) for x in reasons), reverse=True)
         assert all(x["text"]["fr"] and x["text"]["en"] for x in reasons)
 
 
@@ -133,6 +135,34 @@ async def test_distribution_sums_to_population(client: httpx.AsyncClient, seeded
             got = {o: sum(c[o] for c in body["categories"]) + body["missing"][o] for o in ("repaid", "defaulted")}
         assert got == n
         assert body["client"]["value"] is not None
+
+
+async def test_every_endpoint_shows_the_same_cell_alike(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:
+    """Issue 13 item 4: a category's n and default rate are the same in the bar chart (distribution), the box plot
+    (grouped joint), the heat map (crosstab margins), the client's own cell and the reasons; no rate under 30."""
+    keys = ("n", "default_rate", "suppressed")
+    frame = seeded["frame"]
+    bar = (await client.get("/v1/features/NAME_INCOME_TYPE/distribution")).json()
+    box = (await client.get("/v1/features/AMT_CREDIT/NAME_INCOME_TYPE/joint")).json()
+    heat = (await client.get("/v1/features/NAME_INCOME_TYPE/CODE_GENDER/joint")).json()
+    assert bar["min_cell"] == box["min_cell"] == heat["min_cell"] == 30
+    assert bar["rates_population"] == box["rates_population"] == heat["rates_population"]
+    by_bar = {c["value"]: {k: c[k] for k in keys} for c in bar["categories"]}
+    by_box = {g["NAME_INCOME_TYPE"]: {k: g[k] for k in keys} for g in box["groups"]}
+    by_heat = {m["value"]: {k: m[k] for k in keys} for m in heat["margins"]["a"] if m["n"]}
+    assert by_bar == by_box == by_heat and len(by_bar) == 3
+    for i in range(5):
+        cid = int(frame["SK_ID_CURR"][i])
+        value = frame["NAME_INCOME_TYPE"][i]
+        mine = (await client.get("/v1/features/NAME_INCOME_TYPE/distribution", params={"client_id": cid})).json()
+        assert {k: mine["client"][k] for k in keys} == by_bar[value]
+        explained = (await client.get(f"/v1/clients/{cid}/explanation")).json()
+        for reason in explained["reasons"]:
+            if reason["feature"] == "NAME_INCOME_TYPE":
+                assert {k: reason[k] for k in keys} == by_bar[value]
+    for cell in [*bar["categories"], *heat["cells"], *box["groups"]]:
+        assert cell["suppressed"] == (cell["n"] < 30)
+        assert (cell["default_rate"] is None) == cell["suppressed"]
 
 
 async def test_importance_and_joint(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:
@@ -232,3 +262,15 @@ async def test_liveness_is_open_on_the_common_path(client: httpx.AsyncClient) ->
     response = await client.get("/healthz", headers={"Authorization": ""})
     assert response.status_code == 200
     assert response.json()["status"] in ("ok", "starting")
+
+
+async def test_openapi_documents_the_new_shapes(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    schemas = spec["components"]["schemas"]
+    documented = {"ReasonOut", "ExplanationOut", "CounterfactualOut", "CellOut", "DistributionOut", "JointOut"}
+    assert documented <= set(schemas)
+    assert schemas["ReasonOut"]["properties"]["direction"]["enum"] == ["raises_risk", "lowers_risk"]
+    status = schemas["CounterfactualOut"]["properties"]["status"]["enum"]
+    assert status == ["found", "already_granted", "none_within_bounds", "no_loan_terms"]
+    ok = spec["paths"]["/v1/clients/{client_id}/counterfactual"]["get"]["responses"]["200"]
+    assert "CounterfactualOut" in str(ok)

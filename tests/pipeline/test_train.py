@@ -24,6 +24,7 @@ FAST = ["--iterations", "150", "--learning-rate", "0.1", "--depth", "4", "--no-p
 REQUIRED_KEYS = {
     "auc", "pr_auc", "brier", "log_loss", "ks", "threshold", "business_cost", "business_cost_at_0_5", "confusion",
     "n_train", "n_features", "train_seconds", "cost_curve", "calibration", "roc_curve", "pr_curve", "fairness",
+    "counterfactual",
 }
 runner = CliRunner()
 
@@ -62,6 +63,10 @@ def check_report(report: dict, n_train: int) -> None:
     assert 10 <= len(report["roc_curve"]) <= 100 and 10 <= len(report["pr_curve"]) <= 100
     assert {r["group"] for r in report["fairness"]["CODE_GENDER"]} >= {"F", "M"}
     assert {r["group"] for r in report["fairness"]["age_band"]} >= {"25–34", "35–44", "45–54"}
+    cf = report["counterfactual"]  # issue 13 item 3: the share of refused clients a loan change would grant
+    assert 0 < cf["refused_checked"] <= 200 and 0 <= cf["feasible"] <= cf["refused_checked"]
+    assert cf["feasible_share"] == cf["feasible"] / cf["refused_checked"]
+    assert cf["levers"] == ["amount", "down_payment", "term"]
 
 
 def test_train_from_a_csv_folder_with_cross_validation(synth_dir: Path, settings_env: Path,

@@ -18,7 +18,7 @@ from tests.scoring._env import FIRST_ID, ScoringEnv
 
 ROWS = audit.COPY_FROM_ROWS + 36
 STORED = ("client_id", "application_hash", "model_version", "probability", "threshold", "decision", "feature_hash",
-          "caller", "request_id", "created_at")
+          "caller", "request_id", "created_at", "purpose")
 
 
 @pytest.fixture
@@ -52,22 +52,25 @@ async def _rows(conn: asyncpg.Connection, recorded: audit.Recorded) -> list[dict
     return [{k: by_id[i][k] for k in STORED} for i in recorded.decision_ids]
 
 
-def _expected(scores: Scores, caller: str, request_id: str | None, recorded: audit.Recorded) -> list[dict[str, Any]]:
+def _expected(scores: Scores, caller: str, request_id: str | None, recorded: audit.Recorded,
+              purpose: str = "api") -> list[dict[str, Any]]:
     return [{"client_id": None if scores.application_hashes[i] else scores.client_ids[i],
              "application_hash": scores.application_hashes[i], "model_version": scores.model_version,
              "probability": scores.probabilities[i], "threshold": scores.threshold, "decision": scores.decisions[i],
              "feature_hash": scores.feature_hash(i), "caller": caller, "request_id": request_id,
-             "created_at": recorded.scored_at} for i in range(len(scores))]
+             "created_at": recorded.scored_at, "purpose": purpose} for i in range(len(scores))]
 
 
-@pytest.mark.parametrize(("applications", "request_id"), [(False, "req-1"), (True, None)])
+@pytest.mark.parametrize(("applications", "request_id", "purpose"),
+                         [(False, "req-1", "api"), (True, None, "view"), (False, None, "letter")])
 async def test_binary_copy_stores_every_value_exactly(conn: asyncpg.Connection, applications: bool,
-                                                      request_id: str | None) -> None:
+                                                      request_id: str | None, purpose: audit.Purpose) -> None:
     scores = _scores(ROWS, applications=applications)
-    assert audit.copy_data(scores, list(range(ROWS)), "batch-caller", request_id, audit.datetime.now(audit.UTC))
-    recorded = await audit.record(conn, scores, caller="batch-caller", request_id=request_id)
+    assert audit.copy_data(scores, list(range(ROWS)), "batch-caller", request_id, audit.datetime.now(audit.UTC),
+                           purpose)
+    recorded = await audit.record(conn, scores, caller="batch-caller", request_id=request_id, purpose=purpose)
     assert len(recorded.decision_ids) == ROWS == len(set(recorded.decision_ids))
-    assert await _rows(conn, recorded) == _expected(scores, "batch-caller", request_id, recorded)
+    assert await _rows(conn, recorded) == _expected(scores, "batch-caller", request_id, recorded, purpose)
     assert scores.feature_hash(3) == hashlib.sha256(str((0, 3)).encode()).hexdigest()
 
 
@@ -76,15 +79,16 @@ async def test_rows_without_a_common_layout_go_through_the_per_value_copy(conn: 
     scores.application_hashes[5] = None  # a null on one row only
     scores.decisions[7] = "refusé"  # not ASCII, another length
     assert audit.copy_data(scores, list(range(ROWS)), "caller-é", None, audit.datetime.now(audit.UTC)) is None
-    recorded = await audit.record(conn, scores, caller="caller-é", request_id=None)
-    assert await _rows(conn, recorded) == _expected(scores, "caller-é", None, recorded)
+    recorded = await audit.record(conn, scores, caller="caller-é", request_id=None, purpose="view")
+    assert await _rows(conn, recorded) == _expected(scores, "caller-é", None, recorded, "view")
 
 
 async def test_small_batches_use_one_insert_with_a_caller_per_row(conn: asyncpg.Connection) -> None:
     scores = _scores(3, seed=2)
-    recorded = await audit.record_each(conn, scores, ["a", "b", "c"], ["r1", None, "r3"])
+    recorded = await audit.record_each(conn, scores, ["a", "b", "c"], ["r1", None, "r3"], ["view", "api", "letter"])
     rows = await _rows(conn, recorded)
-    assert [(r["caller"], r["request_id"]) for r in rows] == [("a", "r1"), ("b", None), ("c", "r3")]
+    assert [(r["caller"], r["request_id"], r["purpose"]) for r in rows] == [
+        ("a", "r1", "view"), ("b", None, "api"), ("c", "r3", "letter")]
     assert [r["feature_hash"] for r in rows] == [scores.feature_hash(i) for i in range(3)]
     assert {r["created_at"] for r in rows} == {recorded.scored_at}
 

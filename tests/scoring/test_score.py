@@ -65,7 +65,8 @@ async def test_invalid_client_id_is_422_naming_the_path_parameter(
 
 async def test_the_client_id_path_parameter_is_documented(client: httpx.AsyncClient) -> None:
     operation = (await client.get("/openapi.json")).json()["paths"]["/v1/clients/{client_id}/score"]["get"]
-    (parameter,) = operation["parameters"]
+    parameter, purpose = operation["parameters"]
+    assert purpose["name"] == "purpose" and purpose["in"] == "query" and not purpose["required"]
     assert parameter["name"] == "client_id" and parameter["in"] == "path" and parameter["required"]
     assert parameter["schema"]["type"] == "integer" and parameter["schema"]["minimum"] == 1
     assert "ScoreOut" in str(operation["responses"]["200"])

@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from credit_core.explain import importance, joint, population
+from credit_core.explain import importance, joint, population, rates
 from credit_core.explain._bundle import BundleLike, raw_output, sigmoid
 from credit_core.explain.shap_values import ShapBatch, compute
 from credit_core.explain.similar import N_FEATURES, SimilarIndex
 
 JOINT_CACHE_SIZE = 512  # feature pairs kept per model version (a scatter is ~40 kB)
+# SHAP (importance, beeswarm) needs no more than this many reference rows; the rates use every row.
+SHAP_ROWS = 2000
 
 
 @dataclass
@@ -26,6 +28,7 @@ class ExplainContext:
     reference_shap: ShapBatch
     importance: list[dict[str, Any]]
     beeswarm: list[dict[str, Any]]
+    rates: rates.Rates
     similar: SimilarIndex | None = field(default=None)
     # Population side of the joint views, per feature pair: the same for every client of this model version.
     _joint: OrderedDict[tuple[str, str], dict[str, Any]] = field(default_factory=OrderedDict, repr=False)
@@ -45,7 +48,7 @@ class ExplainContext:
         key = (a, b)
         view = self._joint.get(key)
         if view is None:
-            view = joint.joint(self.reference, a, b, None)
+            view = joint.joint(self.reference, a, b, None, self.rates)
             self._joint[key] = view
             if len(self._joint) > JOINT_CACHE_SIZE:
                 self._joint.popitem(last=False)
@@ -75,5 +78,9 @@ def load(bundle: BundleLike, reference: pl.DataFrame | None = None) -> ExplainCo
     else:
         feats = reference.select(bundle.feature_names)
         pop = population.from_frame(feats, reference["TARGET"], set(bundle.categorical_features))
-    shap = compute(bundle, reference)
-    return ExplainContext(bundle, pop, reference, shap, importance.mean_abs(shap), importance.beeswarm(shap, reference))
+    sample = reference if len(reference) <= SHAP_ROWS else reference.sample(SHAP_ROWS, seed=0)
+    shap = compute(bundle, sample)
+    edges = {name: spec["edges"] for name, spec in pop.features.items() if spec.get("kind") == "numeric"}
+    rate_book = rates.Rates.from_reference(reference, set(bundle.categorical_features), edges)
+    return ExplainContext(bundle, pop, reference, shap, importance.mean_abs(shap), importance.beeswarm(shap, sample),
+                          rate_book)

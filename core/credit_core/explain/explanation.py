@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from credit_core import decision
 from credit_core.explain import catalogue, reasons
 from credit_core.explain._bundle import BundleLike, sigmoid
 from credit_core.explain.population import Population
+from credit_core.explain.rates import Rates
 from credit_core.explain.shap_values import compute
 
 SCHEMA_VERSION = "1"
@@ -34,12 +36,14 @@ def build(
     population: Population | None,
     *,
     top: int = DEFAULT_TOP,
+    rates: Rates | None = None,
 ) -> dict[str, Any]:
     """The versioned explanation payload for one row of feature values and its SHAP vector."""
     names = list(bundle.feature_names)
     values = [_plain(row.get(name)) for name in names]
     shap_list = [float(s) for s in shap]
     log_odds = float(base_value + float(np.sum(shap)))
+    probability = float(sigmoid(log_odds))
     order = sorted(range(len(names)), key=lambda i: -abs(shap_list[i]))
     shown, others = order[:top], order[top:]
     contributions = [
@@ -56,16 +60,21 @@ def build(
         "schema_version": SCHEMA_VERSION,
         "meta": {"model_version": bundle.version, "method": "tree_shap", "output": "log_odds"},
         "base_value": float(base_value),
-        "prediction": {"log_odds": log_odds, "probability": float(sigmoid(log_odds))},
+        "prediction": {"log_odds": log_odds, "probability": probability},
         "contributions": contributions,
         "rest": {"count": len(others), "shap": float(sum(shap_list[i] for i in others))},
-        "reasons": [asdict(r) for r in reasons.top_reasons(names, shap_list, values, population)],
+        "reasons_for": decision.decide(probability, float(bundle.threshold)),
+        "reasons": [asdict(r) for r in reasons.top_reasons(
+            names, shap_list, values, population, refused=decision.is_refused(probability, float(bundle.threshold)),
+            rates=rates, log_odds=log_odds, categorical=set(bundle.categorical_features))],
     }
 
 
 def explain_frame(
-    bundle: BundleLike, frame: pl.DataFrame, population: Population | None, *, top: int = DEFAULT_TOP
+    bundle: BundleLike, frame: pl.DataFrame, population: Population | None, *, top: int = DEFAULT_TOP,
+    rates: Rates | None = None,
 ) -> dict[str, Any]:
     """Live explanation of a one-row feature frame (the what-if path)."""
     batch = compute(bundle, frame, thread_count=1)
-    return build(bundle, frame.row(0, named=True), batch.base_value, batch.values[0], population, top=top)
+    return build(bundle, frame.row(0, named=True), batch.base_value, batch.values[0], population, top=top,
+                 rates=rates)

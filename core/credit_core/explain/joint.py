@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from credit_core.explain import rates
+
 SCATTER_POINTS = 500
 
 
@@ -24,40 +26,57 @@ def _scatter(ref: pl.DataFrame, a: str, b: str, seed: int) -> dict[str, Any]:
     }
 
 
-def _grouped(ref: pl.DataFrame, num: str, cat: str) -> dict[str, Any]:
-    groups = (
+def _grouped(ref: pl.DataFrame, num: str, cat: str, book: rates.Rates) -> dict[str, Any]:
+    """Quartiles of `num` per category of `cat`. Each group's n and default rate are its category's cell (the same
+    as the bar chart's); the quartiles use the group's clients with a value, and are withheld below MIN_CELL."""
+    stats = (
         ref.fill_nan(None).drop_nulls(num)
         .group_by(cat)
         .agg(
-            count=pl.len(),
+            n_with_value=pl.len(),
             q1=pl.col(num).quantile(0.25),
             median=pl.col(num).median(),
             q3=pl.col(num).quantile(0.75),
             min=pl.col(num).min(),
             max=pl.col(num).max(),
-            default_rate=pl.col("TARGET").mean(),
         )
-        .sort("count", descending=True)
     )
-    return {"type": "grouped", "numeric": num, "categorical": cat, "groups": groups.to_dicts()}
+    by_value = {row[cat]: row for row in stats.to_dicts()}
+    groups = []
+    for cell in book.margins(cat):
+        if cell["n"] == 0:
+            continue
+        row = by_value.get(cell["value"], {"n_with_value": 0})
+        shown = row["n_with_value"] >= rates.MIN_CELL
+        groups.append({
+            cat: cell["value"], "count": cell["n"], **cell,
+            **{k: (row.get(k) if shown else None) for k in _QUARTILES}, "n_with_value": row["n_with_value"],
+        })
+        groups[-1].pop("value")
+    groups.sort(key=lambda g: -int(g["n"]))
+    return {"type": "grouped", "numeric": num, "categorical": cat, "groups": groups}
 
 
-def _crosstab(ref: pl.DataFrame, a: str, b: str) -> dict[str, Any]:
-    cells = ref.group_by(a, b).agg(count=pl.len(), default_rate=pl.col("TARGET").mean()).sort(a, b, nulls_last=True)
-    return {"type": "crosstab", "cells": [{"a": x, "b": y, "count": n, "default_rate": r}
-                                          for x, y, n, r in cells.iter_rows()]}
+_QUARTILES = ("q1", "median", "q3", "min", "max")
 
 
-def joint(ref: pl.DataFrame, a: str, b: str, client: dict[str, Any] | None, *, seed: int = 0) -> dict[str, Any]:
-    """`ref` holds the features, TARGET and probability of the labelled reference clients."""
+def _crosstab(a: str, b: str, book: rates.Rates) -> dict[str, Any]:
+    cells = [{**cell, "count": cell["n"]} for cell in book.pairs(a, b)]
+    return {"type": "crosstab", "cells": cells, "margins": {"a": book.margins(a), "b": book.margins(b)}}
+
+
+def joint(ref: pl.DataFrame, a: str, b: str, client: dict[str, Any] | None, book: rates.Rates, *,
+          seed: int = 0) -> dict[str, Any]:
+    """`ref` holds the features, TARGET and probability of the labelled reference clients; `book` its rates."""
     num_a, num_b = _numeric(ref, a), _numeric(ref, b)
     if num_a and num_b:
         body = _scatter(ref, a, b, seed)
     elif num_a or num_b:
-        body = _grouped(ref, a if num_a else b, b if num_a else a)
+        body = _grouped(ref, a if num_a else b, b if num_a else a, book)
     else:
-        body = _crosstab(ref, a, b)
-    body.update({"a": a, "b": b, "n_reference": len(ref)})
+        body = _crosstab(a, b, book)
+    body.update({"a": a, "b": b, "n_reference": len(ref), "min_cell": rates.MIN_CELL,
+                 "rates_population": book.describe()})
     if client is not None:
         body["client"] = client_position(client, a, b)
     return body

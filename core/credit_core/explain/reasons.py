@@ -1,73 +1,114 @@
-"""Plain-language reasons (French and English) for the factors that most increase a client's risk."""
+"""The reasons behind a decision: the factors that moved the client's risk the way the decision went, as data."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from credit_core.explain import catalogue
 from credit_core.explain.population import Population, is_missing
+from credit_core.explain.rates import Rates
 
 MAX_REASONS = 4
 
 
+RAISES, LOWERS = "raises_risk", "lowers_risk"
+_EFFECT = {RAISES: {"fr": "ce qui augmente le risque", "en": "which increases the risk"},
+           LOWERS: {"fr": "ce qui diminue le risque", "en": "which lowers the risk"}}
+
+
 @dataclass(frozen=True)
 class Reason:
+    """One factor behind the decision, as data: the web writes the sentence (per language, per case)."""
+
     feature: str
-    shap: float
+    shap: float  # log-odds
     value: Any
     display_value: dict[str, str]
     percentile: float | None
     default_rate: float | None
-    text: dict[str, str]
+    text: dict[str, str]  # legacy sentence, kept until the dashboard writes its own
+    direction: str = RAISES
+    contribution_pp: float | None = None  # probability points this factor adds (negative: removes)
+    kind: str = "numeric"  # "numeric" | "categorical" | "missing"
+    value_code: str | None = None  # the category's code (categorical features)
+    comparison: str | None = None  # numeric: "higher" | "lower" than most clients
+    share_pct: int | None = None  # ... than this share (%) of clients
+    n: int | None = None  # clients in the client's category cell (categorical)
+    suppressed: bool = False  # that cell is below the minimum count: no rate
 
 
-def _numeric_sentence(label: dict[str, str], shown: dict[str, str], pct: float) -> dict[str, str]:
-    p = round(pct)
-    if pct >= 50:
-        fr = f"{label['fr']} ({shown['fr']}) est plus élevé que pour {p} % des clients, ce qui augmente le risque."
-        en = f"{label['en']} ({shown['en']}) is higher than for {p}% of clients, which increases the risk."
-    else:
-        fr = (f"{label['fr']} ({shown['fr']}) est plus faible que pour {100 - p} % des clients, "
-              "ce qui augmente le risque.")
-        en = f"{label['en']} ({shown['en']}) is lower than for {100 - p}% of clients, which increases the risk."
-    return {"fr": fr, "en": en}
+def _numeric_sentence(label: dict[str, str], shown: dict[str, str], comparison: str, share: int,
+                      effect: dict[str, str]) -> dict[str, str]:
+    if comparison == "higher":
+        return {"fr": f"{label['fr']} ({shown['fr']}) : plus élevé que pour {share} % des clients, {effect['fr']}.",
+                "en": f"{label['en']} ({shown['en']}) is higher than for {share}% of clients, {effect['en']}."}
+    return {"fr": f"{label['fr']} ({shown['fr']}) : plus faible que pour {share} % des clients, {effect['fr']}.",
+            "en": f"{label['en']} ({shown['en']}) is lower than for {share}% of clients, {effect['en']}."}
 
 
-def sentence(name: str, value: Any, percentile: float | None, default_rate: float | None) -> dict[str, str]:
-    label, shown = catalogue.labels(name), catalogue.displays(name, value)
+def compare(percentile: float) -> tuple[str, int]:
+    """("higher", share of clients below) or ("lower", share of clients above), in whole percents."""
+    p = round(percentile)
+    return ("higher", p) if percentile >= 50 else ("lower", 100 - p)
+
+
+def sentence(name: str, value: Any, percentile: float | None, default_rate: float | None,
+             direction: str = RAISES) -> dict[str, str]:
+    label, shown, effect = catalogue.labels(name), catalogue.displays(name, value), _EFFECT[direction]
     if is_missing(value):
-        return {
-            "fr": f"{label['fr']} : information non renseignée, ce qui augmente le risque.",
-            "en": f"{label['en']}: this information is missing, which increases the risk.",
-        }
+        return {"fr": f"{label['fr']} : information non renseignée, {effect['fr']}.",
+                "en": f"{label['en']}: this information is missing, {effect['en']}."}
     if percentile is not None:
-        return _numeric_sentence(label, shown, percentile)
+        comparison, share = compare(percentile)
+        return _numeric_sentence(label, shown, comparison, share, effect)
     if default_rate is not None:
         rate = f"{100 * default_rate:.1f}"
         return {
             "fr": f"{label['fr']} : « {shown['fr']} ». Les clients dans ce cas font défaut dans "
-                  f"{rate.replace('.', ',')} % "
-                  "des cas, ce qui augmente le risque.",
+                  f"{rate.replace('.', ',')} % des cas, {effect['fr']}.",
             "en": f"{label['en']}: “{shown['en']}”. Clients in this case default {rate}% of the time, "
-                  "which increases the risk.",
+                  f"{effect['en']}.",
         }
-    return {
-        "fr": f"{label['fr']} ({shown['fr']}) augmente le risque.",
-        "en": f"{label['en']} ({shown['en']}) increases the risk.",
-    }
+    return {"fr": f"{label['fr']} ({shown['fr']}) : {effect['fr']}.",
+            "en": f"{label['en']} ({shown['en']}): {effect['en']}."}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 def top_reasons(
-    names: list[str], shap: list[float], values: list[Any], population: Population | None, limit: int = MAX_REASONS
+    names: list[str], shap: list[float], values: list[Any], population: Population | None, limit: int = MAX_REASONS,
+    *, refused: bool = True, rates: Rates | None = None, log_odds: float | None = None,
+    categorical: frozenset[str] | set[str] = frozenset(),
 ) -> list[Reason]:
-    """Up to `limit` features with a positive SHAP value (they push towards default), largest first."""
-    order = sorted((i for i, s in enumerate(shap) if s > 0), key=lambda i: -shap[i])[:limit]
+    """The factors behind the decision, largest |SHAP| first: for a refusal (`refused`) those that raised the risk
+    (SHAP > 0), for a grant those that lowered it (SHAP < 0). Categorical comparisons (rate, n) come from `rates`
+    (the one rate computation) when given, else from the population summary."""
+    sign = 1.0 if refused else -1.0
+    direction = RAISES if refused else LOWERS
+    order = sorted((i for i, s in enumerate(shap) if sign * s > 0), key=lambda i: -abs(shap[i]))[:limit]
     reasons = []
     for i in order:
         name, value = names[i], values[i]
+        s = float(shap[i])
         pct = population.percentile(name, value) if population is not None else None
-        rate = population.default_rate(name, value) if population is not None else None
-        reasons.append(Reason(name, float(shap[i]), value, catalogue.displays(name, value), pct, rate,
-                              sentence(name, value, pct, rate)))
+        cell = rates.cell_of(name, value) if rates is not None and rates.has(name) and pct is None else None
+        if cell is not None:
+            rate, n, suppressed = cell["default_rate"], cell["n"], bool(cell["suppressed"])
+        else:
+            rate = population.default_rate(name, value) if population is not None and pct is None else None
+            n, suppressed = None, False
+        is_cat = name in categorical or isinstance(value, str)
+        kind = "missing" if is_missing(value) else "categorical" if is_cat else "numeric"
+        comparison, share = compare(pct) if pct is not None and kind == "numeric" else (None, None)
+        pp = None if log_odds is None else 100.0 * (_sigmoid(log_odds) - _sigmoid(log_odds - s))
+        reasons.append(Reason(
+            name, s, value, catalogue.displays(name, value), pct, rate, sentence(name, value, pct, rate, direction),
+            direction=direction, contribution_pp=pp, kind=kind,
+            value_code=str(value) if kind == "categorical" else None, comparison=comparison, share_pct=share,
+            n=n if kind != "numeric" else None, suppressed=suppressed if kind != "numeric" else False,
+        ))
     return reasons

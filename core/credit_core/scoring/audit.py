@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, get_args
 
 import asyncpg
 import numpy as np
@@ -22,15 +22,20 @@ import numpy as np
 from credit_core.feature_store import DIGEST_SIZE
 from credit_core.scoring.scores import ScoreResult, Scores
 
+# Why a score was computed: a dashboard panel (view), the printed letter, an advisor's decision, any other caller.
+Purpose = Literal["view", "decision", "letter", "api"]
+PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
+DEFAULT_PURPOSE: Purpose = "api"
+
 _INSERT = """
 INSERT INTO decision (client_id, application_hash, model_version, probability, threshold, decision,
-                      feature_hash, caller, request_id)
+                      feature_hash, caller, request_id, purpose)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[],
-                     $7::text[], $8::text[], $9::text[])
+                     $7::text[], $8::text[], $9::text[], $10::text[])
 RETURNING id, created_at
 """
 _COLUMNS = ("id", "client_id", "application_hash", "model_version", "probability", "threshold", "decision",
-            "feature_hash", "caller", "request_id", "created_at")
+            "feature_hash", "caller", "request_id", "created_at", "purpose")
 # The sequence is looked up once (MATERIALIZED), not per row: the lookup costs ~3 µs, nextval itself ~0.4 µs.
 _NEXT_IDS = """
 WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence('decision', 'id')::regclass AS seq)
@@ -63,24 +68,28 @@ class Recorded:
 Scored = tuple[ScoreResult, Stored]  # a score and where its decision row is
 
 
-async def record(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None) -> Recorded:
+async def record(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None,
+                 purpose: Purpose = DEFAULT_PURPOSE) -> Recorded:
     """Insert one decision row per scored row; committed on return."""
     n = len(scores)
     if n >= COPY_FROM_ROWS:
-        return await _copy(conn, scores, caller=caller, request_id=request_id)
-    return await record_each(conn, scores, [caller] * n, [request_id] * n)
+        return await _copy(conn, scores, caller=caller, request_id=request_id, purpose=purpose)
+    return await record_each(conn, scores, [caller] * n, [request_id] * n, [purpose] * n)
 
 
 async def record_each(
-    conn: asyncpg.Connection, scores: Scores, callers: Sequence[str], request_ids: Sequence[str | None]
+    conn: asyncpg.Connection, scores: Scores, callers: Sequence[str], request_ids: Sequence[str | None],
+    purposes: Sequence[Purpose] | None = None,
 ) -> Recorded:
-    """One multi-row INSERT (one round trip, committed on return) with a caller and request id per row."""
+    """One multi-row INSERT (one round trip, committed on return) with a caller, request id and purpose per row
+    (purpose `api` when not given)."""
     if not len(scores):
         return Recorded([], datetime.now(UTC))
     rows = await conn.fetch(
         _INSERT, _audited_client_ids(scores), scores.application_hashes, [scores.model_version] * len(scores),
         scores.probabilities, [scores.threshold] * len(scores), scores.decisions,
         scores.feature_hashes(), list(callers), list(request_ids),
+        list(purposes) if purposes is not None else [DEFAULT_PURPOSE] * len(scores),
     )
     return Recorded([row["id"] for row in rows], rows[0]["created_at"])
 
@@ -95,14 +104,15 @@ def _audited_client_ids(scores: Scores) -> list[int | None]:
     return [c if a is None else None for c, a in zip(scores.client_ids, scores.application_hashes, strict=True)]
 
 
-async def _copy(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None) -> Recorded:
+async def _copy(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None,
+                purpose: Purpose) -> Recorded:
     ids = await conn.fetchval(_NEXT_IDS, len(scores))
     now = datetime.now(UTC)
-    data = copy_data(scores, ids, caller, request_id, now)
+    data = copy_data(scores, ids, caller, request_id, now, purpose)
     if data is not None:
         await conn.copy_to_table("decision", source=_once(data), columns=_COLUMNS, format="binary")
     else:
-        await conn.copy_records_to_table("decision", records=_records(scores, ids, caller, request_id, now),
+        await conn.copy_records_to_table("decision", records=_records(scores, ids, caller, request_id, now, purpose),
                                          columns=_COLUMNS)
     return Recorded(ids, now)
 
@@ -111,16 +121,17 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
     yield data  # asyncpg reads bytes as a file name: hand them over as an async iterable
 
 
-def _records(scores: Scores, ids: list[int], caller: str, request_id: str | None, now: datetime
-             ) -> list[tuple[object, ...]]:
+def _records(scores: Scores, ids: list[int], caller: str, request_id: str | None, now: datetime,
+             purpose: Purpose) -> list[tuple[object, ...]]:
     return [(decision_id, client_id, app_hash, scores.model_version, p, scores.threshold, decision, f_hash, caller,
-             request_id, now)
+             request_id, now, purpose)
             for decision_id, client_id, app_hash, p, decision, f_hash in zip(
                 ids, _audited_client_ids(scores), scores.application_hashes, scores.probabilities, scores.decisions,
                 scores.feature_hashes(), strict=True)]
 
 
-def copy_data(scores: Scores, ids: list[int], caller: str, request_id: str | None, now: datetime) -> bytes | None:
+def copy_data(scores: Scores, ids: list[int], caller: str, request_id: str | None, now: datetime,
+              purpose: Purpose = DEFAULT_PURPOSE) -> bytes | None:
     """The rows in COPY's binary format (columns as in _COLUMNS), or None when they have no common layout: a
     text column whose values differ in length or are not ASCII, a column null on some rows only. (Never the
     case for a batch of known clients or of applications: decisions and hashes have fixed lengths.)"""
@@ -137,6 +148,7 @@ def copy_data(scores: Scores, ids: list[int], caller: str, request_id: str | Non
             _fixed_width([caller]),
             None if request_id is None else _fixed_width([request_id]),
             np.array((now - _POSTGRES_EPOCH) // timedelta(microseconds=1), dtype=">i8"),  # timestamptz: µs
+            _fixed_width([purpose]),
         ]
     except _NoCommonLayout:
         return None
@@ -183,27 +195,28 @@ def _fixed_width(values: Sequence[str]) -> np.ndarray:
 
 
 _ADVISOR = """
-INSERT INTO advisor_decision (client_id, decision_id, model_decision, final_decision, reason, username)
-VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at
+INSERT INTO advisor_decision (client_id, decision_id, model_decision, final_decision, reason, username, display_name)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at
 """
 
 
 async def record_advisor_decision(
     conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None, final_decision: str,
-    reason: str | None, username: str,
+    reason: str | None, username: str, display_name: str | None = None,
 ) -> tuple[Recorded, asyncpg.Record]:
-    """The model decision (one scored client) and the advisor's decision on it, in one transaction: both rows
-    are stored, or neither."""
+    """The model decision (one scored client, purpose `decision`) and the advisor's decision on it, in one
+    transaction: both rows are stored, or neither."""
     async with conn.transaction():
-        recorded = await record_each(conn, scores, [caller], [request_id])
+        recorded = await record_each(conn, scores, [caller], [request_id], ["decision"])
         advisor = await conn.fetchrow(_ADVISOR, scores.client_ids[0], recorded.decision_ids[0], scores.decisions[0],
-                                      final_decision, reason, username)
+                                      final_decision, reason, username, display_name)
     assert advisor is not None  # INSERT ... RETURNING always returns the row
     return recorded, advisor
 
 
 _RECENT = """
-SELECT id, client_id, probability, threshold, decision, model_version, caller, request_id, feature_hash, created_at
+SELECT id, client_id, probability, threshold, decision, model_version, caller, request_id, feature_hash, created_at,
+       purpose
 FROM decision WHERE client_id = $1 ORDER BY id DESC LIMIT $2
 """
 
@@ -211,3 +224,26 @@ FROM decision WHERE client_id = $1 ORDER BY id DESC LIMIT $2
 async def recent(conn: asyncpg.Connection, client_id: int, limit: int) -> list[asyncpg.Record]:
     """The client's latest decision rows, newest first."""
     return await conn.fetch(_RECENT, client_id, limit)
+
+
+# One row per distinct model decision: the same model on the same features gives the same score, however often it
+# was shown. The scan is the client's rows in the (client_id, id) index.
+_MODEL_HISTORY = """
+SELECT max(id) AS id, probability, threshold, decision, model_version, feature_hash, count(*) AS count,
+       min(created_at) AS first_at, max(created_at) AS last_at, array_agg(DISTINCT purpose) AS purposes
+FROM decision WHERE client_id = $1
+GROUP BY model_version, feature_hash, decision, probability, threshold
+ORDER BY max(id) DESC LIMIT $2
+"""
+_ADVISOR_HISTORY = """
+SELECT id, decision_id, model_decision, final_decision, reason, username, display_name, created_at
+FROM advisor_decision WHERE client_id = $1 ORDER BY id DESC LIMIT $2
+"""
+
+
+async def history(conn: asyncpg.Connection, client_id: int, limit: int
+                  ) -> tuple[list[asyncpg.Record], list[asyncpg.Record]]:
+    """The client's distinct model decisions and its advisor decisions, each newest first (at most `limit` each)."""
+    models = await conn.fetch(_MODEL_HISTORY, client_id, limit)
+    advisors = await conn.fetch(_ADVISOR_HISTORY, client_id, limit)
+    return models, advisors

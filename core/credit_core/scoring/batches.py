@@ -48,11 +48,12 @@ def items(chunks: Sequence[Chunk]) -> Iterator[audit.Scored | None]:
                 yield None
 
 
-async def _store(pool: asyncpg.Pool, scores: Scores, caller: str, request_id: str | None) -> audit.Recorded:
+async def _store(pool: asyncpg.Pool, scores: Scores, caller: str, request_id: str | None,
+                 purpose: audit.Purpose) -> audit.Recorded:
     if not len(scores):
         return audit.Recorded([], datetime.now(UTC))
     async with connection(pool) as conn:  # a write: never retried
-        return await audit.record(conn, scores, caller=caller, request_id=request_id)
+        return await audit.record(conn, scores, caller=caller, request_id=request_id, purpose=purpose)
 
 
 async def _settle(tasks: Sequence[asyncio.Task[Any]]) -> list[Any]:
@@ -66,7 +67,7 @@ async def _settle(tasks: Sequence[asyncio.Task[Any]]) -> list[Any]:
 
 async def score_clients(
     pool: asyncpg.Pool, scorer: Scorer, client_ids: Sequence[int], *, caller: str, request_id: str | None,
-    chunk_size: int,
+    chunk_size: int, purpose: audit.Purpose = audit.DEFAULT_PURPOSE,
 ) -> list[Chunk]:
     """Chunks covering the input in order (duplicates scored and audited once each; unknown ids not found)."""
     id_chunks = [client_ids[start:start + chunk_size] for start in range(0, len(client_ids), chunk_size)]
@@ -90,7 +91,7 @@ async def score_clients(
             found = [c in by_id for c in chunk]
             present = [by_id[c] for c in chunk if c in by_id]
             scores = await asyncio.to_thread(scorer.predict, present)
-            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id)))
+            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id, purpose)))
             scored.append((chunk, found, scores))
     finally:
         recorded = await _settle([*writes, *reads[len(scored):]])
@@ -99,7 +100,7 @@ async def score_clients(
 
 async def score_applications(
     pool: asyncpg.Pool, scorer: Scorer, applications: Sequence[Application], *, caller: str,
-    request_id: str | None, chunk_size: int,
+    request_id: str | None, chunk_size: int, purpose: audit.Purpose = audit.DEFAULT_PURPOSE,
 ) -> list[Chunk]:
     """New applications, by chunks through the one feature pipeline; each chunk's write overlaps the next one's
     features. Every input is scored (found)."""
@@ -110,7 +111,7 @@ async def score_applications(
             chunk = applications[start:start + chunk_size]
             scores = await asyncio.to_thread(scorer.predict_applications, chunk)
             scored.append(scores)
-            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id)))
+            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id, purpose)))
     finally:
         recorded = await _settle(writes)
     return [Chunk(scores.client_ids, [True] * len(scores), scores, rec)

@@ -34,12 +34,14 @@ class _Pending:
     client_id: int
     caller: str
     request_id: str | None
+    purpose: audit.Purpose
     future: asyncio.Future[audit.Scored | None]
 
 
 def _audit_write(scores: Scores, group: list[_Pending]) -> Callable[[asyncpg.Connection], Awaitable[audit.Recorded]]:
     callers, request_ids = [item.caller for item in group], [item.request_id for item in group]
-    return lambda conn: audit.record_each(conn, scores, callers, request_ids)
+    purposes = [item.purpose for item in group]
+    return lambda conn: audit.record_each(conn, scores, callers, request_ids, purposes)
 
 
 class ScoreCoalescer:
@@ -59,11 +61,11 @@ class ScoreCoalescer:
         self._task: asyncio.Task[None] | None = None
         self._conn = HeldConnection(pool)
 
-    async def score(self, scorer: Scorer, client_id: int, *, caller: str,
-                    request_id: str | None) -> audit.Scored | None:
+    async def score(self, scorer: Scorer, client_id: int, *, caller: str, request_id: str | None,
+                    purpose: audit.Purpose = audit.DEFAULT_PURPOSE) -> audit.Scored | None:
         """The audited score of one known client (None when it has no features)."""
         future: asyncio.Future[audit.Scored | None] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(scorer, client_id, caller, request_id, future))
+        self._pending.append(_Pending(scorer, client_id, caller, request_id, purpose, future))
         self._wakeup.set()
         return await future
 

@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
+from credit_core.scoring import audit
 from credit_core.scoring.scorer import Scorer
 from credit_core.service.auth import CallerDep, require_api_key
 from credit_core.service.database import connection
@@ -16,8 +17,11 @@ from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError
 from credit_scoring.config import ScoringSettings
 
-__all__ = ["CallerDep", "ConnectionDep", "HolderDep", "PoolDep", "RequestIdDep", "ScorerDep", "SettingsDep",
-           "require_api_key"]
+__all__ = ["CallerDep", "ConnectionDep", "HolderDep", "PoolDep", "PurposeQuery", "RequestIdDep", "ScorerDep",
+           "SettingsDep", "require_api_key"]
+
+PURPOSE_DESCRIPTION = ("Why the score is computed, stored with its audit row: `view` (shown on a dashboard panel), "
+                       "`letter`, `decision` or `api` (default).")
 
 
 async def get_settings(request: Request) -> ScoringSettings:
@@ -59,3 +63,4 @@ ScorerDep = Annotated[Scorer, Depends(get_scorer)]
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 RequestIdDep = Annotated[str | None, Depends(get_request_id)]
+PurposeQuery = Annotated[audit.Purpose, Query(description=PURPOSE_DESCRIPTION)]

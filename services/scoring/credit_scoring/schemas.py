@@ -122,6 +122,8 @@ class DecisionOut(Schema):
     request_id: str | None = None
     feature_hash: str
     decided_at: datetime
+    purpose: Literal["view", "decision", "letter", "api"] = Field(
+        default="api", description="Why the score was computed: view, letter, decision (an advisor's) or api.")
 
 
 class DecisionsOut(Schema):
@@ -141,6 +143,7 @@ class DecisionsOut(Schema):
 PLAIN_TEXT = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
 USERNAME = r"^[A-Za-z0-9._-]{1,64}$"
 MIN_REASON, MAX_REASON = 3, 2000
+MAX_DISPLAY_NAME = 100
 
 
 class AdvisorDecisionIn(Schema):
@@ -149,6 +152,8 @@ class AdvisorDecisionIn(Schema):
     choice: Literal["follow", "override"]
     reason: str | None = Field(default=None, max_length=MAX_REASON, pattern=PLAIN_TEXT)
     username: str = Field(pattern=USERNAME, description="The dashboard user recording the decision.")
+    display_name: str | None = Field(default=None, min_length=1, max_length=MAX_DISPLAY_NAME, pattern=PLAIN_TEXT,
+                                     description="The advisor's name as a letter signs it (stored with the decision).")
 
     @model_validator(mode="after")
     def _reason_for_overrides(self) -> AdvisorDecisionIn:
@@ -167,5 +172,45 @@ class AdvisorDecisionOut(Schema):
     final_decision: Literal["granted", "refused"]
     reason: str | None
     username: str
+    display_name: str | None = None
     decided_at: datetime
     score: ScoreOut
+
+
+class ModelHistoryEntry(Schema):
+    """One distinct model decision: every audited score of the same model on the same features, however often it
+    was shown (`count`, `purposes`)."""
+
+    kind: Literal["model"] = "model"
+    decision_id: int = Field(description="The latest audit row of this decision.")
+    decision: Literal["granted", "refused"]
+    probability: float
+    threshold: float
+    risk_band: str
+    model_version: str
+    purposes: list[Literal["view", "decision", "letter", "api"]]
+    count: int
+    first_at: datetime
+    last_at: datetime
+
+
+class AdvisorHistoryEntry(Schema):
+    kind: Literal["advisor"] = "advisor"
+    advisor_decision_id: int
+    decision_id: int | None = Field(description="The audited model decision it was taken on.")
+    choice: Literal["follow", "override"]
+    model_decision: Literal["granted", "refused"]
+    final_decision: Literal["granted", "refused"]
+    reason: str | None
+    username: str
+    display_name: str | None
+    decided_at: datetime
+
+
+class HistoryOut(Schema):
+    """A client's compact history: distinct model decisions and advisor decisions, newest first."""
+
+    client_id: int
+    entries: list[ModelHistoryEntry | AdvisorHistoryEntry] = Field(
+        description="Newest first (by last_at / decided_at).")
+    advisor_decision: AdvisorHistoryEntry | None = Field(description="The latest advisor decision, if any.")

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from credit_core import features
-from credit_core.explain import catalogue, client_row, joint, store
+from credit_core.explain import catalogue, client_row, distributions, joint, store
 from credit_core.ids import ClientIdParam
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ConnectionDep, ContextDep, valid_feature
+from credit_explain.responses import DistributionOut, JointOut
 
 router = APIRouter()
 FeatureA = Annotated[str, Depends(valid_feature)]
@@ -34,20 +35,22 @@ async def _client(conn: Any, client_id: int | None) -> dict[str, Any] | None:
     return client_row.as_dict(record)
 
 
-@router.get("/features/{name}/distribution", response_class=Response)
+@router.get("/features/{name}/distribution", response_class=Response, responses={200: {"model": DistributionOut}})
 async def distribution(name: FeatureA, ctx: ContextDep, conn: ConnectionDep,
                        client_id: OptionalClient = None) -> Response:
-    """Population split by known outcome (repaid / defaulted), from the bundle's population.json."""
-    if not ctx.population.has(name):
+    """The feature over the reference population split by known outcome, with n and a default rate per category or
+    bin (suppressed below `min_cell` clients; credit_core.explain.rates); percentiles come from population.json."""
+    if not ctx.population.has(name) or not ctx.rates.has(name):
         raise ProblemError(404, "distribution not found", f"No population data for {name!r}.", feature=name)
     body = {"feature": name, "label": catalogue.labels(name), "model_version": ctx.version,
-            "population": ctx.population.n, **ctx.population.distribution(name)}
+            **distributions.distribution(ctx.population, ctx.rates, name)}
     client = await _client(conn, client_id)
     if client is not None:
         value = client.get(name)
+        cell = ctx.rates.cell_of(name, value)
         body["client"] = {"client_id": client_id, "value": value, "display_value": catalogue.displays(name, value),
                           "percentile": ctx.population.percentile(name, value),
-                          "default_rate": ctx.population.default_rate(name, value)}
+                          "default_rate": cell["default_rate"], "n": cell["n"], "suppressed": cell["suppressed"]}
     # Plain JSON types already (NaN becomes null): orjson directly, skipping FastAPI's generic encoder.
     return Response(orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), media_type="application/json")
 
@@ -56,7 +59,7 @@ def _valid_b(b: str, ctx: ContextDep) -> str:
     return valid_feature(b, ctx)
 
 
-@router.get("/features/{name}/{b}/joint", response_class=Response)
+@router.get("/features/{name}/{b}/joint", response_class=Response, responses={200: {"model": JointOut}})
 async def joint_view(name: FeatureA, b: Annotated[str, Depends(_valid_b)], ctx: ContextDep, conn: ConnectionDep,
                      client_id: OptionalClient = None) -> Response:
     """Scatter (numeric×numeric), quartiles by category (numeric×categorical) or crosstab, over the reference."""

@@ -12,6 +12,7 @@ from credit_core import features
 from credit_core.explain import client_row, counterfactual, recompute, store
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ClientRecordDep, ConnectionDep, ContextDep
+from credit_explain.responses import CounterfactualOut
 
 router = APIRouter()
 
@@ -30,9 +31,11 @@ async def similar(record: ClientRecordDep, ctx: ContextDep, k: Annotated[int, Qu
             **index.neighbours(values, k, exclude_id=client_id)}
 
 
-@router.get("/clients/{client_id}/counterfactual")
+@router.get("/clients/{client_id}/counterfactual", responses={200: {"model": CounterfactualOut}})
 async def counterfactual_view(record: ClientRecordDep, ctx: ContextDep, conn: ConnectionDep) -> dict[str, Any]:
-    """Cheapest change of credit amount / term that turns a refusal into a grant (or none within bounds)."""
+    """Cheapest change of the loan (amount, down payment, term; credit_core.explain.counterfactual) that turns a
+    refusal into a grant: `status` found | already_granted | none_within_bounds (with the `closest` change) |
+    no_loan_terms, `reason_code` saying why none exists, `changes` from -> to."""
     client_id = int(record["sk_id_curr"])
     application = await store.fetch_application(conn, client_id)
     if application is None:

@@ -16,13 +16,15 @@ from credit_core.explain import client_row, explanation, recompute, shap_values,
 from credit_core.explain._bundle import sigmoid
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ClientRecordDep, ConnectionDep, ContextDep
+from credit_explain.responses import ExplanationOut
 from credit_explain.schemas import ExplainRequest
 
 router = APIRouter()
 Top = Annotated[int, Query(ge=1, le=500)]
 
 
-@router.get("/clients/{client_id}/explanation", response_class=Response)
+@router.get("/clients/{client_id}/explanation", response_class=Response,
+            responses={200: {"model": ExplanationOut}})
 async def client_explanation(record: ClientRecordDep, ctx: ContextDep, top: Top = 10) -> Response:
     """SHAP explanation (log-odds) of a known client: base_value + Σ shap = prediction.log_odds."""
     row = client_row.as_dict(record)
@@ -33,7 +35,7 @@ async def client_explanation(record: ClientRecordDep, ctx: ContextDep, top: Top 
         frame = client_row.as_frame(row, ctx.bundle.feature_names)
         batch = await anyio.to_thread.run_sync(lambda: shap_values.compute(ctx.bundle, frame, thread_count=1))
         base, values, source = batch.base_value, batch.values[0], "live"
-    payload = explanation.build(ctx.bundle, row, base, values, ctx.population, top=top)
+    payload = explanation.build(ctx.bundle, row, base, values, ctx.population, top=top, rates=ctx.rates)
     payload["client_id"] = int(record["sk_id_curr"])
     payload["meta"]["shap_source"] = source
     # Plain JSON types already: orjson directly, skipping FastAPI's generic encoder (the hot path).
@@ -68,7 +70,7 @@ def _application_frame(body: ExplainRequest) -> pl.DataFrame:
         raise ProblemError(422, "invalid application", str(exc)[:300]) from exc
 
 
-@router.post("/explain")
+@router.post("/explain", responses={200: {"model": ExplanationOut}})
 async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) -> dict[str, Any]:
     """Live explanation, probability and decision for a what-if on a known client or a new application."""
     if body.client_id is not None:
@@ -76,7 +78,7 @@ async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) ->
     else:
         frame = await anyio.to_thread.run_sync(_application_frame, body)
     payload = await anyio.to_thread.run_sync(
-        lambda: explanation.explain_frame(ctx.bundle, frame, ctx.population, top=body.top)
+        lambda: explanation.explain_frame(ctx.bundle, frame, ctx.population, top=body.top, rates=ctx.rates)
     )
     p = float(sigmoid(np.float64(payload["prediction"]["log_odds"])))
     payload["meta"]["shap_source"] = "live"

@@ -41,12 +41,14 @@ async def record_advisor_decision(
     model_decision = scores.decisions[0]
     final = model_decision if body.choice == "follow" else OPPOSITE[model_decision]
     reason = body.reason.strip() if body.reason and body.reason.strip() else None
+    display_name = body.display_name.strip() if body.display_name and body.display_name.strip() else None
     async with connection(pool) as conn:  # a write: never retried
         recorded, row = await audit.record_advisor_decision(conn, scores, caller=caller, request_id=rid,
                                                             final_decision=final, reason=reason,
-                                                            username=body.username)
+                                                            username=body.username, display_name=display_name)
     return AdvisorDecisionOut(
         advisor_decision_id=row["id"], client_id=client_id, choice=body.choice, model_decision=model_decision,
-        final_decision=final, reason=reason, username=body.username, decided_at=row["created_at"],
+        final_decision=final, reason=reason, username=body.username, display_name=display_name,
+        decided_at=row["created_at"],
         score=score_out((scores.result(0), recorded.stored(0))),
     )
