@@ -19,7 +19,7 @@ import pytest
 from altair.vegalite.v6.schema import load_schema
 
 from credit_core import population
-from credit_core.explain import context, explanation, joint
+from credit_core.explain import context, distributions, explanation, joint
 from credit_core.explain.catalogue import displays
 from credit_pipeline.train.config import TrainConfig
 from credit_pipeline.train.pipeline import evaluation_report
@@ -49,11 +49,12 @@ def report() -> dict[str, Any]:
 def _distribution(ctx: context.ExplainContext, name: str, value: Any, with_client: bool = True) -> dict[str, Any]:
     """The body of GET /v1/features/{name}/distribution?client_id=7 (as credit_explain builds it)."""
     body = {"feature": name, "label": {"fr": name, "en": name}, "model_version": ctx.version,
-            "population": ctx.population.n, **ctx.population.distribution(name)}
+            **distributions.distribution(ctx.population, ctx.rates, name)}
     if with_client:
+        cell = ctx.rates.cell_of(name, value)
         body["client"] = {"client_id": 7, "value": value, "display_value": displays(name, value),
                           "percentile": ctx.population.percentile(name, value),
-                          "default_rate": ctx.population.default_rate(name, value)}
+                          "default_rate": cell["default_rate"], "n": cell["n"], "suppressed": cell["suppressed"]}
     return body
 
 
@@ -267,7 +268,7 @@ def test_categorical_distribution_highlights_the_clients_category(tiny: Any) -> 
 def test_joint_views_highlight_the_client(tiny: Any) -> None:
     _, frame, ctx = tiny
     row = frame.row(20, named=True) | {"EXT_SOURCE_2": 0.5}
-    scatter = joint.joint(ctx.reference, "EXT_SOURCE_2", "CREDIT_TO_INCOME", row)
+    scatter = joint.joint(ctx.reference, "EXT_SOURCE_2", "CREDIT_TO_INCOME", row, ctx.rates)
     chart = charts.joint(scatter, "en")
     spec = _check_common(chart, "en")
     dots, diamond = [u for u in _layers(spec) if _mark(u) == "point"][:2]
@@ -278,7 +279,7 @@ def test_joint_views_highlight_the_client(tiny: Any) -> None:
     shown = len(spec["data"]["values"])
     assert 0 < shown <= min(300, len(scatter["points"])) and f"{shown} reference clients" in chart.alt_text
 
-    grouped = joint.joint(ctx.reference, "AMT_CREDIT", "CODE_GENDER", row)
+    grouped = joint.joint(ctx.reference, "AMT_CREDIT", "CODE_GENDER", row, ctx.rates)
     chart = charts.joint(grouped, "fr")
     spec = _check_common(chart, "fr")
     marks = [_mark(u) for u in _layers(spec)]
@@ -289,18 +290,54 @@ def test_joint_views_highlight_the_client(tiny: Any) -> None:
     for r in spec["data"]["values"]:
         assert r["lo"] <= r["q1"] <= r["median"] <= r["q3"] <= r["hi"]
 
-    crosstab = joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", row)
+    crosstab = joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", row, ctx.rates)
     chart = charts.joint(crosstab, "en")
     spec = _check_common(chart, "en")
     cells = spec["data"]["values"]
     assert sum(c["n"] for c in cells) == crosstab["n_reference"]
     client_cells = [c for c in cells if c["client"]]
     assert len(client_cells) == 1 and client_cells[0]["x"] == {"F": "female", "M": "male"}[row["CODE_GENDER"]]
-    outline = [u for u in _layers(spec) if u.get("transform")]
+    outline = [u for u in _layers(spec) if "client" in str(u.get("transform"))]
     assert outline and outline[0]["mark"]["stroke"] == "#000000"
     assert "The client" in chart.alt_text
 
-    without = charts.joint(joint.joint(ctx.reference, "EXT_SOURCE_2", "CREDIT_TO_INCOME", None), "en")
+
+def _with_small_cells(body: dict[str, Any], key: str) -> dict[str, Any]:
+    """`body` with its first cell suppressed as the rates computation does under 30 clients."""
+    cells = [dict(c) for c in body[key]]
+    cells[0].update(n=12, count=12, defaulted=None, default_rate=None, suppressed=True, repaid=None)
+    return {**body, key: cells}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_small_cells_show_n_and_no_rate_in_every_chart(tiny: Any, lang: str) -> None:
+    """Issue 13 item 4: every rate shows its n; a cell under 30 clients is greyed with no rate (bars, box plot
+    groups, heat map), and no headline is drawn from it."""
+    _, frame, ctx = tiny
+    row = frame.row(20, named=True)
+    bars = _distribution(ctx, "NAME_CONTRACT_TYPE", row["NAME_CONTRACT_TYPE"])
+    bars = _with_small_cells(bars, "categories")
+    chart = charts.distribution(bars, lang)
+    rows = _check_common(chart, lang)["data"]["values"]
+    small, others = rows[0], rows[1:]
+    assert small["rate"] is None and ("30" in small["text"]) and small["text_x"] == 0
+    assert all(r["rate"] is not None and "n = " in r["text"] for r in others)
+    crosstab = _with_small_cells(joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", row, ctx.rates),
+                                 "cells")
+    heat = charts.joint(crosstab, lang)
+    cells = _check_common(heat, lang)["data"]["values"]
+    assert cells[0]["rate"] is None and cells[0]["text"] == "n < 30"
+    grey = [u for u in _layers(heat.spec) if "datum.rate === null" in str(u.get("transform"))]
+    assert grey and grey[0]["mark"]["fill"] == "#D9D9D9"
+    grouped = joint.joint(ctx.reference, "AMT_CREDIT", "CODE_GENDER", row, ctx.rates)
+    groups = [dict(g) for g in grouped["groups"]]
+    groups[0].update(n=12, count=12, default_rate=None, suppressed=True, q1=None, q3=None, median=None)
+    box = charts.joint({**grouped, "groups": groups}, lang)
+    values = _check_common(box, lang)["data"]["values"]
+    assert values[0]["q1"] is None and values[0]["rate"] is None and "n = 12" in values[0]["c"]
+    assert values[0]["c"] not in box.alt_text  # the headline never names a suppressed group
+
+    without = charts.joint(joint.joint(ctx.reference, "EXT_SOURCE_2", "CREDIT_TO_INCOME", None, ctx.rates), "en")
     assert not [u for u in _layers(without.spec) if _mark(u) == "point" and u["mark"].get("shape") == "diamond"]
 
 
@@ -382,9 +419,9 @@ def test_every_chart_kind_draws_in_chromium(tiny: Any, report: dict[str, Any], t
         "numeric": charts.distribution(_distribution(ctx, "ANNUITY_TO_INCOME", row["ANNUITY_TO_INCOME"]), "fr"),
         "categorical": charts.distribution(_distribution(ctx, "CODE_GENDER", row["CODE_GENDER"]), "fr"),
         "discrete": charts.distribution(_discrete_distribution(), "fr"),
-        "scatter": charts.joint(joint.joint(ctx.reference, "AMT_CREDIT", "CREDIT_TERM", row), "fr"),
-        "grouped": charts.joint(joint.joint(ctx.reference, "AMT_CREDIT", "CODE_GENDER", row), "fr"),
-        "crosstab": charts.joint(joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", row), "fr"),
+        "scatter": charts.joint(joint.joint(ctx.reference, "AMT_CREDIT", "CREDIT_TERM", row, ctx.rates), "fr"),
+        "grouped": charts.joint(joint.joint(ctx.reference, "AMT_CREDIT", "CODE_GENDER", row, ctx.rates), "fr"),
+        "crosstab": charts.joint(joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", row, ctx.rates), "fr"),
         **{name: getattr(charts, name)(report, "en")
            for name in ("roc_curve", "pr_curve", "cost_curve", "calibration", "confusion_matrix")},
     }

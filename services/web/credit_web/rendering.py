@@ -195,6 +195,11 @@ def _feature_label(ctx: Any, name: str) -> str:
 
 
 @pass_context
+def _feature_value(ctx: Any, name: str, value: Any) -> str:
+    return i18n_features.display_value(name, value, _lang_of(ctx))
+
+
+@pass_context
 def _category(ctx: Any, feature: str, code: Any) -> str:
     return i18n_features.category(feature, code, _lang_of(ctx))
 
@@ -206,7 +211,7 @@ def _build_templates() -> Jinja2Templates:
     # environment serves every language. "newstyle": `_("%(n)s clients", n=3)`, variables escaped.
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext,  # type: ignore[attr-defined]
                                   npgettext=_npgettext)
-    env.globals.update(words=words, feature_label=_feature_label, category=_category,
+    env.globals.update(words=words, feature_label=_feature_label, category=_category, feature_value=_feature_value,
                        lang_name=lambda code: Locale.parse(code).get_display_name(code) or code)
     env.filters.update(percent=_percent, money=_money, number=_number, days_to_years=_days_to_years,
                        datetime=_datetime)

@@ -24,6 +24,24 @@ GRANTED_ZONE = "#DCEBF5"
 REFUSED_ZONE = "#F8E0D2"
 SEQUENTIAL = "viridis"  # perceptually uniform and colour-blind safe
 DIVERGING = "blueorange"
+SUPPRESSED = "#D9D9D9"  # a cell too small to show its rate (greyed, with its explanation as text)
+# The explain service gives no rate (nor count of defaults) for a cell of fewer clients than this: a rate on a
+# handful of clients misleads, and a small cell could identify them (credit_core.explain.rates).
+MIN_CELL = 30
+
+
+def cell_rate(cell: dict[str, Any]) -> float | None:
+    """A cell's default rate, None when suppressed (too few clients) or absent."""
+    rate = cell.get("default_rate")
+    return None if cell.get("suppressed") or rate is None else float(rate)
+
+
+def cell_n(cell: dict[str, Any]) -> int:
+    """Clients in a cell: `n` (rates cells), else `count`, else repaid + defaulted (older bodies)."""
+    for key in ("n", "count"):
+        if cell.get(key) is not None:
+            return int(cell[key])
+    return int(cell.get("repaid") or 0) + int(cell.get("defaulted") or 0)
 
 # d3-format locales so axis ticks read "12,3 %" and "450 000" in French.
 _NUMBER_LOCALES: dict[str, dict[str, Any]] = {

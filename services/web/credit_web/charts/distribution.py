@@ -13,10 +13,14 @@ import altair as alt
 from credit_web.charts._base import (
     CLIENT,
     DEFAULTED,
+    MIN_CELL,
+    NEUTRAL,
     REPAID,
     ChartSpec,
     axis_format,
     cached_layer,
+    cell_n,
+    cell_rate,
     data,
     display_value,
     feature_label,
@@ -164,11 +168,14 @@ def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
     name = payload["feature"]
     title = feature_label(name, lang, payload.get("label"))
     categories = [dict(c) for c in payload.get("categories") or []]
+    missing_cell = payload.get("missing_cell")
     missing = payload.get("missing") or {}
-    if sum(missing.values()):
-        n_missing = missing.get("repaid", 0) + missing.get("defaulted", 0)
-        categories.append({"value": None, "repaid": missing.get("repaid", 0), "defaulted": missing.get("defaulted", 0),
-                           "default_rate": missing.get("defaulted", 0) / n_missing})
+    if missing_cell is not None:  # the rates computation's cell (n, rate or suppressed)
+        if cell_n(missing_cell):
+            categories.append({**missing_cell, "value": None})
+    elif sum(v or 0 for v in missing.values()):
+        n_missing = (missing.get("repaid") or 0) + (missing.get("defaulted") or 0)
+        categories.append({"value": None, "n": n_missing, "default_rate": (missing.get("defaulted") or 0) / n_missing})
     client = payload.get("client")
     client_value = client.get("value") if client else None
     known = {c["value"] for c in categories}
@@ -177,15 +184,20 @@ def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
     marker = label("this client", lang)
     rows: list[dict[str, Any]] = []
     for c in categories:
-        n = int(c["repaid"]) + int(c["defaulted"])
-        rate = float(c["default_rate"])
+        n = cell_n(c)
+        rate = cell_rate(c)
         is_client = client is not None and c["value"] == client_value
+        # A cell under MIN_CELL clients shows no rate (the service gives none): a grey note instead of a bar.
+        text = (label("%(rate)s (n = %(n)s)", lang, rate=percent(rate, lang), n=number(n, 0, lang)) if rate is not None
+                else label("fewer than %(min)s clients: rate not shown", lang, min=MIN_CELL))
         rows.append({"category": _category_name(name, c["value"], lang), "rate": rounded(rate), "n": n,
-                     "text": f"{percent(rate, lang)} ({number(n, 0, lang)})" + (f"  ◀ {marker}" if is_client else ""),
-                     "client": marker if is_client else "", "colour": CLIENT if is_client else REPAID})
+                     "text_x": rounded(rate) if rate is not None else 0,
+                     "text": text + (f"  ◀ {marker}" if is_client else ""),
+                     "client": marker if is_client else "",
+                     "colour": CLIENT if is_client else REPAID, "ink": CLIENT if rate is not None else NEUTRAL})
     population = payload.get("population") or {}
-    total = population.get("repaid", 0) + population.get("defaulted", 0)
-    average = population.get("defaulted", 0) / total if total else None
+    total = (population.get("repaid") or 0) + (population.get("defaulted") or 0)
+    average = (population.get("defaulted") or 0) / total if total else None
     order = [r["category"] for r in rows]
     y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     x = alt.X("rate:Q", title=label("Default rate", lang), axis=alt.Axis(format=".0%"),
@@ -196,24 +208,31 @@ def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
         tooltip=[alt.Tooltip("category:N", title=label("Category", lang)),
                  alt.Tooltip("rate:Q", format=".1%", title=label("Default rate", lang)),
                  alt.Tooltip("n:Q", title=label("Clients", lang))])
-    texts = alt.Chart().mark_text(align="left", dx=4, fontSize=11, color=CLIENT).encode(
-        x=alt.X("rate:Q"), y=y, text=alt.Text("text:N"))
+    texts = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(
+        x=alt.X("text_x:Q"), y=y, text=alt.Text("text:N"), color=alt.Color("ink:N", scale=None))
     layers: list[Any] = [bars, texts]
     if average is not None:
         avg = alt.Chart(data([{"x": average, "text": label("Average %(rate)s", lang, rate=percent(average, lang))}]))
         layers.append(avg.mark_rule(strokeDash=[5, 3], color=CLIENT).encode(x=alt.X("x:Q")))
     client_row = next((r for r in rows if r["client"]), None)
     avg_text = percent(average, lang) if average is not None else "—"
-    if client_row is not None:
+    shown = [r for r in rows if r["rate"] is not None]
+    if client_row is not None and client_row["rate"] is None:
+        alt_text = label("The client is in the category “%(value)s”, which has fewer than %(min)s clients: its "
+                         "default rate is not shown (average %(avg)s).", lang, value=client_row["category"],
+                         min=MIN_CELL, avg=avg_text)
+    elif client_row is not None:
         alt_text = label("The client is in the category “%(value)s”, whose default rate is %(rate)s (average "
                          "%(avg)s).", lang, value=client_row["category"],
                          rate=percent(client_row["rate"], lang), avg=avg_text)
-    elif rows:
-        worst = max(rows, key=lambda r: r["rate"] or 0)
+    elif shown:
+        worst = max(shown, key=lambda r: r["rate"] or 0)
         alt_text = label("Default rate by category; highest: “%(value)s” (%(rate)s).", lang, value=worst["category"],
                          rate=percent(worst["rate"], lang))
     else:
         alt_text = title
-    table = [{label("Category", lang): r["category"], label("Default rate", lang): percent(r["rate"], lang),
+    table = [{label("Category", lang): r["category"],
+              label("Default rate", lang): percent(r["rate"], lang) if r["rate"] is not None else label(
+                  "not shown (fewer than %(min)s clients)", lang, min=MIN_CELL),
               label("Clients", lang): number(r["n"], 0, lang)} for r in rows]
     return finish(layers, alt_text, lang, table, height=rows_height(len(rows), 24), values=rows)

@@ -13,12 +13,16 @@ import altair as alt
 
 from credit_web.charts._base import (
     CLIENT,
+    MIN_CELL,
     NEUTRAL,
     REPAID,
     SEQUENTIAL,
+    SUPPRESSED,
     ChartSpec,
     axis_format,
     cached_layer,
+    cell_n,
+    cell_rate,
     data,
     display_value,
     feature_label,
@@ -112,13 +116,19 @@ def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
     client = payload.get("client") or {}
     rows: list[dict[str, Any]] = []
     for g in payload.get("groups") or []:
-        q1, q3 = float(g["q1"]), float(g["q3"])
-        iqr = q3 - q1
         name = _category(cat, g.get(cat), lang)
-        rows.append({"c": f"{name} ({number(int(g['count']), 0, lang)})", "q1": rounded(q1), "q3": rounded(q3),
-                     "median": rounded(g["median"]), "lo": rounded(max(float(g["min"]), q1 - 1.5 * iqr)),
-                     "hi": rounded(min(float(g["max"]), q3 + 1.5 * iqr)), "rate": rounded(g["default_rate"]),
-                     "rate_text": percent(float(g["default_rate"]), lang), "value": g.get(cat)})
+        rate = cell_rate(g)
+        row = {"c": label("%(category)s (n = %(n)s)", lang, category=name, n=number(cell_n(g), 0, lang)),
+               "q1": None, "q3": None, "median": None, "lo": None, "hi": None, "rate": rounded(rate),
+               "rate_text": percent(rate, lang) if rate is not None else label(
+                   "not shown (fewer than %(min)s clients)", lang, min=MIN_CELL), "value": g.get(cat)}
+        if None not in (g.get("q1"), g.get("q3"), g.get("median"), g.get("min"), g.get("max")):
+            q1, q3 = float(g["q1"]), float(g["q3"])
+            iqr = q3 - q1  # quartiles are null under MIN_CELL values: that group keeps its row, without a box
+            row.update(q1=rounded(q1), q3=rounded(q3), median=rounded(g["median"]),
+                       lo=rounded(max(float(g["min"]), q1 - 1.5 * iqr)),
+                       hi=rounded(min(float(g["max"]), q3 + 1.5 * iqr)))
+        rows.append(row)
     order = [r["c"] for r in rows]
     y = alt.Y("c:N", sort=order, title=feature_label(cat, lang), axis=alt.Axis(labelLimit=220))
     x_field = _axis(num, lang, "lo:Q")
@@ -140,7 +150,8 @@ def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
                       for c in _client_point(client_num, client_row["c"], lang, y_field="c"))
     for r in rows:
         r.pop("value")
-    worst = max(rows, key=lambda r: r["rate"] or 0) if rows else None
+    shown = [r for r in rows if r["rate"] is not None]
+    worst = max(shown, key=lambda r: r["rate"] or 0) if shown else None
     alt_text = label("%(num)s by %(cat)s (median and quartiles); highest default rate: “%(worst)s” (%(rate)s). "
                      "%(client)s", lang, num=feature_label(num, lang), cat=feature_label(cat, lang),
                      worst=worst["c"] if worst else "—", rate=worst["rate_text"] if worst else "—",
@@ -156,14 +167,22 @@ def _crosstab(payload: dict[str, Any], lang: str) -> ChartSpec:
     rows: list[dict[str, Any]] = []
     for cell in payload.get("cells") or []:
         is_client = client is not None and cell.get("a") == client.get(a) and cell.get("b") == client.get(b)
+        n, rate = cell_n(cell), cell_rate(cell)
+        # Cells under MIN_CELL clients carry no rate: drawn grey with "n < 30", never coloured by a rate.
         rows.append({"x": _category(a, cell.get("a"), lang), "y": _category(b, cell.get("b"), lang),
-                     "n": int(cell["count"]), "rate": rounded(cell["default_rate"]),
-                     "rate_text": percent(float(cell["default_rate"]), lang),
-                     "text": f"{percent(float(cell['default_rate']), lang)} ({number(int(cell['count']), 0, lang)})",
+                     "n": n, "rate": rounded(rate),
+                     "rate_text": percent(rate, lang) if rate is not None else label(
+                         "not shown (fewer than %(min)s clients)", lang, min=MIN_CELL),
+                     "text": label("%(rate)s (n = %(n)s)", lang, rate=percent(rate, lang), n=number(n, 0, lang))
+                     if rate is not None else label("n < %(min)s", lang, min=MIN_CELL),
                      "client": 1 if is_client else 0})
     x = alt.X("x:N", title=feature_label(a, lang), axis=alt.Axis(labelAngle=0, labelLimit=160))
     y = alt.Y("y:N", title=feature_label(b, lang), axis=alt.Axis(labelLimit=200))
-    cells = alt.Chart().mark_rect().encode(
+    greyed = alt.Chart().transform_filter("datum.rate === null").mark_rect(fill=SUPPRESSED).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("x:N", title=feature_label(a, lang)),
+                           alt.Tooltip("y:N", title=feature_label(b, lang)),
+                           alt.Tooltip("rate_text:N", title=label("Default rate", lang))])
+    cells = alt.Chart().transform_filter("datum.rate !== null").mark_rect().encode(
         x=x, y=y,
         color=alt.Color("rate:Q", title=label("Default rate", lang), scale=alt.Scale(scheme=SEQUENTIAL),
                         legend=alt.Legend(format=".0%", orient="bottom")),
@@ -171,18 +190,19 @@ def _crosstab(payload: dict[str, Any], lang: str) -> ChartSpec:
                  alt.Tooltip("rate_text:N", title=label("Default rate", lang)),
                  alt.Tooltip("n:Q", title=label("Clients", lang))])
     # Text colour follows the cell's darkness (viridis is dark at low values): contrast on every cell.
-    rates = [r["rate"] or 0 for r in rows]
+    rates = [r["rate"] for r in rows if r["rate"] is not None]
     middle = (min(rates) + max(rates)) / 2 if rates else 0
     for r in rows:
-        r["ink"] = "#ffffff" if (r["rate"] or 0) < middle else "#000000"
+        r["ink"] = "#ffffff" if r["rate"] is not None and r["rate"] < middle else "#000000"
     texts = alt.Chart().mark_text(fontSize=11).encode(
         x=x, y=y, text=alt.Text("text:N"), fill=alt.Fill("ink:N", scale=None))
     outline = alt.Chart().transform_filter("datum.client == 1").mark_rect(
         fill=None, stroke=CLIENT, strokeWidth=4).encode(x=x, y=y)
     outline_inner = alt.Chart().transform_filter("datum.client == 1").mark_rect(
         fill=None, stroke="#ffffff", strokeWidth=1.5).encode(x=x, y=y)
-    chart = [cells, texts, outline, outline_inner]
-    worst = max(rows, key=lambda r: r["rate"] or 0) if rows else None
+    chart = [greyed, cells, texts, outline, outline_inner]
+    shown = [r for r in rows if r["rate"] is not None]
+    worst = max(shown, key=lambda r: r["rate"] or 0) if shown else None
     alt_text = label("Default rate by %(a)s and %(b)s; highest: “%(x)s” and “%(y)s” (%(rate)s). %(client)s", lang,
                      a=feature_label(a, lang), b=feature_label(b, lang),
                      x=worst["x"] if worst else "—", y=worst["y"] if worst else "—",
