@@ -29,6 +29,8 @@ def create(
                     ] = "advisor",
     password: Annotated[str | None, typer.Option(
         help="The password (at least 10 characters). Omit it to be prompted without echo.")] = None,
+    display_name: Annotated[str | None, typer.Option(
+        help="The name letters are signed with (e.g. 'Claire Martin'); the login is never printed.")] = None,
 ) -> None:
     """Create a dashboard user; only the argon2 hash of the password is stored."""
     from credit_web import auth
@@ -37,12 +39,16 @@ def create(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         auth.check_new_user(username, password, role)
+        if display_name is not None:
+            auth.check_display_name(display_name)
     except ValueError as exc:
         raise fail(str(exc)) from exc
 
     async def work(engine: AsyncEngine, settings: Settings) -> None:
         async with db.session_factory(engine)() as session:
             await auth.create_user(session, username, password, role)
+            if display_name is not None:
+                await auth.set_display_name(session, username, display_name)
 
     try:
         with_database(work)
@@ -107,6 +113,22 @@ def role(
     from credit_web import auth
 
     _change(username, lambda session: auth.set_role(session, username, new_role), f"{username} is now {new_role}")
+
+
+@app.command("display-name")
+def display_name(
+    username: Annotated[str, typer.Argument(help="The user whose display name changes.")],
+    name: Annotated[str | None, typer.Argument(help="The name letters are signed with, e.g. 'Claire Martin'.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove it (letters are then signed by the bank).")] = False,
+) -> None:
+    """Set the name shown on letters the user signs (never the login); open sessions end (they carry the old one)."""
+    from credit_web import auth
+
+    if (name is None) == (not clear):
+        raise fail("give a name, or --clear")
+    shown = None if clear else name
+    _change(username, lambda session: auth.set_display_name(session, username, shown),
+            f"display name of {username} {'cleared' if clear else 'set'}")
 
 
 @app.command()

@@ -159,6 +159,7 @@ class AppUser(Base):
     username: Mapped[str] = mapped_column(sa.Text, unique=True)
     password_hash: Mapped[str] = mapped_column(sa.Text)
     role: Mapped[str] = mapped_column(sa.Text)  # "advisor" | "admin"
+    display_name: Mapped[str | None] = mapped_column(sa.Text, nullable=True)  # signs letters (not the login)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
 
 

@@ -104,8 +104,8 @@ def test_score_gauge_marks_threshold_and_decision(p: float, t: float, refused: b
     assert bar["mark"]["color"] == ("#D55E00" if refused else "#0072B2")
     domain_end = spec["layer"][0]["encoding"]["x"]["scale"]["domain"][1]
     assert max(p, t) < domain_end <= 1.0
-    pct_fr = f"{100 * p:.1f}".replace(".", ",") + " %"
-    assert pct_fr in fr.alt_text and f"{100 * t:.1f}".replace(".", ",") + " %" in fr.alt_text
+    pct_fr = f"{100 * p:.1f}".replace(".", ",") + "\u00a0%"
+    assert pct_fr in fr.alt_text and f"{100 * t:.1f}".replace(".", ",") + "\u00a0%" in fr.alt_text
     assert ("refusé" if refused else "accordé") in fr.alt_text
     assert f"{100 * p:.1f}%" in en.alt_text and ("refused" if refused else "granted") in en.alt_text
     assert ("above" if refused else "below") in en.alt_text
@@ -138,7 +138,7 @@ def test_waterfall_runs_from_base_rate_to_the_clients_probability(tiny: Any) -> 
     assert chart.table is not None and len(chart.table) == 5
     fr = charts.waterfall(payload, "fr")
     _check_common(fr, "fr")
-    assert "Client moyen" in json.dumps(fr.spec) and f"{100 * final_p:.1f}".replace(".", ",") + " %" in fr.alt_text
+    assert "Client moyen" in json.dumps(fr.spec) and f"{100 * final_p:.1f}".replace(".", ",") + "\u00a0%" in fr.alt_text
 
 
 def test_importance_and_beeswarm(tiny: Any) -> None:
@@ -173,7 +173,7 @@ def test_numeric_distribution_marks_the_client_and_percentile(tiny: Any) -> None
     rule = next(u for u in _layers(spec) if _mark(u) == "rule")
     assert _values(rule, spec)[0]["v"] == pytest.approx(value)
     pct = round(payload["client"]["percentile"])
-    assert f"{pct}" in chart.alt_text and "percentile" in chart.alt_text
+    assert f"{pct}%" in chart.alt_text and "higher than for" in chart.alt_text
     shares = {}
     for r in spec["data"]["values"]:
         shares[r["outcome"]] = shares.get(r["outcome"], 0) + r["share"]
@@ -181,7 +181,7 @@ def test_numeric_distribution_marks_the_client_and_percentile(tiny: Any) -> None
     # Annuity/income drives default in the tiny data: defaulted clients sit higher.
     assert "defaulted clients tend to have higher values" in chart.alt_text
     fr = charts.distribution(payload, "fr")
-    assert f"{pct}e centile" in fr.alt_text or "1er centile" in fr.alt_text
+    assert f"plus élevée que pour {pct}\u00a0% des clients" in fr.alt_text
 
 
 def test_distribution_without_client_or_with_missing_value(tiny: Any) -> None:
@@ -239,7 +239,8 @@ def test_discrete_distribution_has_side_by_side_bars() -> None:
         repaid = next(r for r in rows if r["outcome"] == "repaid" and r["x"] == value)
         defaulted = next(r for r in rows if r["outcome"] == "defaulted" and r["x"] == value)
         assert repaid["x1"] <= defaulted["x0"]
-    assert "60th percentile" in chart.alt_text and "defaulted clients tend to have higher values" in chart.alt_text
+    assert "higher than for 60% of clients" in chart.alt_text
+    assert "defaulted clients tend to have higher values" in chart.alt_text
 
 
 def test_categorical_distribution_highlights_the_clients_category(tiny: Any) -> None:

@@ -46,13 +46,10 @@ async def test_history_shows_the_models_audited_decisions(stack: Stack, stack_db
     scored = api(stack, "scoring", "GET", f"/v1/clients/{client}/score")  # one more audit row, the newest
     page = web.get("/fragments/decisions", params={"client": client, "lang": "en"}, headers=HX)
     assert page.status_code == 200 and no_traceback(page.text)
-    history = page.text.split('class="model-decisions"', 1)[1]
+    history = page.text.split('class="decision-history"', 1)[1]
     assert scored["model_version"] in history
     recorded = await advisor_rows(stack_db, client)
-    if recorded:
-        assert all(row.username in page.text for row in recorded)
-    else:
-        assert "No decision recorded by an advisor yet." in text_of(page.text)
+    assert all(row.username in page.text for row in recorded)
     assert '<legend>Final decision</legend>' in page.text and '<label for="decision-reason">' in page.text
 
 
@@ -88,7 +85,7 @@ async def test_override_with_a_reason_is_stored_with_who_and_the_audited_model_d
     async with db.session_factory(stack_db)() as session:
         audited = await session.get(Decision, row.decision_id)
     assert audited is not None and audited.client_id == client and audited.decision == "refused"
-    assert reason in text_of(response.text.split('class="advisor-decisions"', 1)[1])
+    assert reason in text_of(response.text.split('class="decision-history"', 1)[1])
 
 
 async def test_follow_stores_the_models_decision_as_final(stack: Stack, stack_db: AsyncEngine,
@@ -110,3 +107,17 @@ def test_decision_post_needs_the_csrf_token(stack: Stack, clients: dict[str, lis
         response = client.post("/fragments/decisions", headers=HX,
                                 data={"client": str(clients["granted"][0]), "choice": "follow"})
         assert response.status_code == 403
+
+
+async def test_views_do_not_flood_the_history(stack: Stack, web: httpx.Client, clients: dict[str, list[int]]) -> None:
+    """Issue 13 item 8: each dashboard view is audited as a view; the advisor sees one entry per distinct model
+    decision (with how many times it was shown) and each advisor decision, newest first."""
+    client = clients["granted"][-3]
+    for _ in range(5):
+        assert web.get("/fragments/score", params={"client": client, "lang": "en"}, headers=HX).status_code == 200
+    rows = api(stack, "scoring", "GET", f"/v1/clients/{client}/decisions", params={"limit": 50})["decisions"]
+    assert sum(1 for r in rows if r["purpose"] == "view") >= 5  # every score shown is still audited
+    page = web.get("/fragments/decisions", params={"client": client, "lang": "en"}, headers=HX).text
+    table = page.split('class="decision-history"', 1)[1]
+    assert table.count('data-kind="model"') == 1  # five views of one decision: one entry
+    assert "Shown " in text_of(table) and " times since " in text_of(table)

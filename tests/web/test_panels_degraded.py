@@ -65,7 +65,7 @@ async def test_explain_down_score_still_shows_with_a_notice(stack: Stack, refuse
         compare = await get_ok(web, "/fragments/compare", client=refused, a="AMT_CREDIT", b="CODE_GENDER")
         assert text_of(compare).count(EXPLAIN_DOWN) == 3  # both distributions and the pair
         letter = await web.get("/letter", params={"client": refused, "lang": "en"})
-        assert letter.status_code == 200 and "we are unable to accept" in text_of(letter.text)
+        assert letter.status_code == 200 and "we cannot accept" in text_of(letter.text)
         assert "The detailed reasons are not available at the moment" in text_of(letter.text)
 
 

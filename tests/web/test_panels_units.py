@@ -1,61 +1,10 @@
-"""Pure pieces of the panels: the model card's Markdown converter, the what-if form parsing, the panel strings."""
+"""Pure pieces of the panels: the what-if form parsing, the messages chosen in code."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from credit_web.routes import _markdown, _whatif
-
-
-def test_markdown_renders_the_card_constructs() -> None:
-    out = str(_markdown.to_html(
-        "# Model card — v1\n\nEstimates **the** probability, *refused* at `0.091`.\nSecond line.\n\n"
-        "## Performance\n\n| metric | value |\n|---|---|\n| auc | 0.75 |\n\n- one\n- two\n\n1. first\n"
-    ))
-    assert "<h2>Model card — v1</h2>" in out and "<h3>Performance</h3>" in out
-    assert "<p>Estimates <strong>the</strong> probability, <em>refused</em> at <code>0.091</code>. Second line.</p>" \
-        in out
-    assert '<th scope="col">metric</th>' in out and "<td>0.75</td>" in out
-    assert "<ul><li>one</li><li>two</li></ul>" in out and "<ol><li>first</li></ol>" in out
-
-
-def test_markdown_tables_get_distinct_region_names() -> None:
-    """Two tables with the same columns (fairness by sex, by age) must not share a landmark name (axe
-    landmark-unique): each is named by its section heading, then numbered if that still repeats."""
-    table = "| group | auc |\n|---|---|\n| a | 0.7 |\n"
-    out = str(_markdown.to_html(f"## By *sex*\n\n{table}\n## By age\n\n{table}\n{table}"))
-    names = re.findall(r'role="region" aria-label="([^"]*)"', out)
-    assert names == ["By sex — group, auc", "By age — group, auc", "By age — group, auc (2)"]
-
-
-@pytest.mark.parametrize("source", [
-    "<script>alert(1)</script>",
-    "[click](javascript:alert(1))",
-    '<img src=x onerror="alert(1)">',
-    "| <b onmouseover=x> | y |\n|---|---|\n| 1 | 2 |",
-    "`<script>`",
-])
-def test_markdown_never_lets_markup_or_script_links_through(source: str) -> None:
-    out = str(_markdown.to_html(source))
-    assert "<script" not in out and "<img" not in out and "<b " not in out
-    assert 'href="javascript' not in out
-
-
-def test_markdown_table_with_an_empty_corner_has_no_empty_header() -> None:
-    out = str(_markdown.to_html("| | granted | refused |\n|---|---|---|\n| repaid | 10 | 2 |"))
-    assert "<th scope=\"col\"></th>" not in out and "<td></td><th scope=\"col\">granted</th>" in out
-
-
-def test_markdown_keeps_code_spans_literal_and_snake_case_words() -> None:
-    out = str(_markdown.to_html("Column `AMT_*_CREDIT*` and name_with_underscores stay as they are."))
-    assert "<code>AMT_*_CREDIT*</code>" in out and "name_with_underscores" in out and "<em>" not in out
-
-
-def test_markdown_links_only_for_http() -> None:
-    out = str(_markdown.to_html("See [the docs](https://example.org/a?b=1&c=2)."))
-    assert '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">the docs</a>' in out
+from credit_web.routes import _whatif
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -102,3 +51,33 @@ def test_messages_chosen_in_code_are_in_the_catalogue() -> None:
     assert keys - extracted == set()
     assert all(i18n.translate("fr", key) != key for key in keys)
     assert len(keys) >= 10
+
+
+REPORT = {
+    "threshold": 0.085, "auc": 0.7712, "n_evaluated": 4000, "baseline_auc": 0.7301, "oracle_auc": 0.8,
+    "tuning": {"budget_minutes": 10, "trials": 42, "best_params": {"depth": 6}, "best_auc": 0.7712, "chosen": "tuned"},
+    "calibration": {"method": "isotonic", "brier_raw": 0.07, "brier": 0.068, "ece_raw": 0.021, "ece": 0.006,
+                    "reliability": [{"predicted": 0.05, "observed": 0.049, "n": 800},
+                                    {"predicted": 0.6, "observed": 0.7, "n": 12}]},
+    "feature_effects": [{"feature": "EXT_SOURCE_MEAN", "gain_auc": 0.051, "note": "strongest"}],
+    "counterfactual": {"refused_checked": 200, "feasible": 37, "feasible_share": 0.185},
+}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", ["Usage prévu", "0,730", "42 essais", "isotonic", "18,5", "Moyenne des scores externes",
+            "non affiché (moins de 30 clients)", "synthétiques"]),
+    ("en", ["Intended use", "0.730", "42 trials", "isotonic", "18.5%", "Average external score",
+            "not shown (fewer than 30 clients)", "synthetic"]),
+])
+def test_model_card_is_written_from_the_report_in_each_language(lang: str, words: list[str]) -> None:
+    """Issue 13 item F: the card comes from the training report's keys, in the reader's language, and shows no
+    server path (the Markdown card with `Source: /path/...` is no longer shown)."""
+    from credit_web.rendering import templates
+
+    html = templates.env.get_template("partials/_model_card.html").render(report=REPORT, lang=lang)
+    for word in words:
+        assert word in html, word
+    for key in ("baseline_auc", "tuning", "calibration", "feature_effects", "counterfactual"):
+        assert f'data-key="{key}"' in html
+    assert "/" not in html.replace("</", "").replace("/>", "")  # no path

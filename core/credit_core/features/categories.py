@@ -8,6 +8,8 @@ from __future__ import annotations
 
 # Codes that mean the same whatever the feature (Home Credit's "not available" / "not applicable").
 SHARED: dict[str, str] = {"XNA": "missing", "XAP": "not applicable"}
+# Yes/no flags (0/1 features and Y/N codes).
+SHARED_FLAG: dict[str, str] = {"Y": "yes", "N": "no"}
 
 WORDS: dict[str, dict[str, str]] = {
     "CODE_GENDER": {

@@ -38,6 +38,7 @@ class User:
     username: str
     role: str
     stamp: str = field(default="", repr=False)  # credentials_stamp at the time the row was read
+    display_name: str | None = None  # the name letters are signed with; None: the user never set one
 
     @property
     def is_admin(self) -> bool:
@@ -54,17 +55,17 @@ def credentials_stamp(password_hash: str, role: str) -> str:
 
 
 def _user(row: orm.AppUser) -> User:
-    return User(row.id, row.username, row.role, credentials_stamp(row.password_hash, row.role))
+    return User(row.id, row.username, row.role, credentials_stamp(row.password_hash, row.role), row.display_name)
 
 
 # What a session check reads of app_user (raw asyncpg: the check runs on every request).
-USER_COLUMNS_SQL = "u.id AS user_id, u.username, u.role, u.password_hash"
+USER_COLUMNS_SQL = "u.id AS user_id, u.username, u.role, u.password_hash, u.display_name"
 
 
 def user_of(record: Mapping[str, Any] | asyncpg.Record) -> User:
     """A User from a record of USER_COLUMNS_SQL."""
     return User(record["user_id"], record["username"], record["role"],
-                credentials_stamp(record["password_hash"], record["role"]))
+                credentials_stamp(record["password_hash"], record["role"]), record.get("display_name"))
 
 
 def check_new_user(username: str, password: str, role: str) -> None:
@@ -143,5 +144,22 @@ async def set_role(session: AsyncSession, username: str, role: str) -> User:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     row = await _row_of(session, username)
     row.role = role
+    await session.commit()
+    return _user(row)
+
+
+def check_display_name(display_name: str) -> str:
+    """A display name as stored: trimmed, 1-100 printable characters."""
+    name = " ".join(display_name.split())
+    if not name or len(name) > 100 or not name.isprintable():
+        raise ValueError("display name: 1-100 printable characters")
+    return name
+
+
+async def set_display_name(session: AsyncSession, username: str, display_name: str | None) -> User:
+    """Set (or clear, with None) the name a user signs letters with (LookupError if the user does not exist)."""
+    name = None if display_name is None else check_display_name(display_name)
+    row = await _row_of(session, username)
+    row.display_name = name
     await session.commit()
     return _user(row)

@@ -3,13 +3,12 @@
 Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's language), `words` (run-time
 words marked for extraction), `feature_label(name)`, `category(feature, code)`, `user`, `csrf_token`,
 `csrf_input`, `state` (the dashboard's URL state: client, a, b, lang), `state_url(path, **changes)`,
-`static_url(path)` and the filters `percent`, `money`, `number`, `days_to_years`.
+`static_url(path)`, `gap(a, b)` and the filters `percent`, `money`, `number`, `datetime` (credit_web.formatting).
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ from markupsafe import Markup, escape
 
 from credit_core import ids
 from credit_core.service.observability import request_id
-from credit_web import i18n
+from credit_web import formatting, i18n
 from credit_web.deps import LANG_COOKIE, current_user, get_lang
 from credit_web.i18n import features as i18n_features
 from credit_web.i18n import words
@@ -37,7 +36,6 @@ from credit_web.security import CSRF_FIELD, csrf_token
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
-NBSP, NNBSP = "\u00a0", "\u202f"  # no line break inside "202 500 €" or "12,3 %"
 MISSING = "—"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -67,43 +65,19 @@ def url_state(request: Request, lang: str) -> UrlState:
 # ---- filters (lang-aware through the template context) -------------------------------------------------
 
 
-def _is_missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def format_number(x: Any, lang: str, decimals: int = 0) -> str:
     """1234567.8 → '1 234 568' (fr, narrow no-break spaces) / '1,234,568' (en)."""
-    if _is_missing(x):
-        return MISSING
-    text = f"{float(x):,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text
+    return formatting.number(x, lang, decimals)
 
 
 def format_percent(x: Any, lang: str, decimals: int = 1) -> str:
-    """0.123 → '12,3 %' (fr) / '12.3 %' (en)."""
-    if _is_missing(x):
-        return MISSING
-    return f"{format_number(float(x) * 100, lang, decimals)}{NBSP}%"
+    """0.123 → '12,3 %' (fr) / '12.3%' (en)."""
+    return formatting.percent(x, lang, decimals)
 
 
 def format_money(x: Any, lang: str, decimals: int = 0) -> str:
     """202500 → '202 500 €' (fr) / '€202,500' (en)."""
-    if _is_missing(x):
-        return MISSING
-    amount = format_number(abs(float(x)), lang, decimals)
-    sign = "-" if float(x) < 0 else ""
-    return f"{sign}{amount}{NBSP}€" if lang == "fr" else f"{sign}€{amount}"
-
-
-def format_days_to_years(days: Any, lang: str) -> str:
-    """Home Credit day counts (negative, before the application) → whole years: -18993 → '52 ans'."""
-    if _is_missing(days):
-        return MISSING
-    years = math.floor(abs(float(days)) / 365.25)
-    unit = ("an" if years < 2 else "ans") if lang == "fr" else ("year" if years == 1 else "years")
-    return f"{years}{NBSP}{unit}"
+    return formatting.money(x, lang, decimals)
 
 
 def _lang_of(ctx: Any) -> str:
@@ -124,11 +98,6 @@ def _money(ctx: Any, x: Any, decimals: int = 0) -> str:
 @pass_context
 def _number(ctx: Any, x: Any, decimals: int = 0) -> str:
     return format_number(x, _lang_of(ctx), decimals)
-
-
-@pass_context
-def _days_to_years(ctx: Any, x: Any) -> str:
-    return format_days_to_years(x, _lang_of(ctx))
 
 
 def format_when(value: Any, lang: str) -> str:
@@ -213,9 +182,9 @@ def _build_templates() -> Jinja2Templates:
                                   npgettext=_npgettext)
     env.globals.update(words=words, feature_label=_feature_label, category=_category, feature_value=_feature_value,
                        lang_name=lambda code: Locale.parse(code).get_display_name(code) or code)
-    env.filters.update(percent=_percent, money=_money, number=_number, days_to_years=_days_to_years,
-                       datetime=_datetime)
-    env.globals.update(state_url=_state_url, static_url=static_url, unique_id=unique_id, langs=i18n.LANGS)
+    env.filters.update(percent=_percent, money=_money, number=_number, datetime=_datetime)
+    env.globals.update(gap=formatting.rounded_percent_points, state_url=_state_url, static_url=static_url,
+                       unique_id=unique_id, langs=i18n.LANGS)
     env.trim_blocks, env.lstrip_blocks = True, True
     return templates
 

@@ -13,6 +13,7 @@ import altair as alt
 from altair.utils import schemapi
 
 from credit_core import features
+from credit_web import formatting
 from credit_web.i18n import features as i18n_features
 
 # Okabe–Ito: safe for the common colour-vision deficiencies; every colour is paired with a shape, dash or label.
@@ -43,12 +44,19 @@ def cell_n(cell: dict[str, Any]) -> int:
             return int(cell[key])
     return int(cell.get("repaid") or 0) + int(cell.get("defaulted") or 0)
 
-# d3-format locales so axis ticks read "12,3 %" and "450 000" in French.
-_NUMBER_LOCALES: dict[str, dict[str, Any]] = {
-    "fr": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"], "percent": "\u00a0%",
-           "minus": "\u2212"},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""], "minus": "\u2212"},
-}
+def wrap_title(title: str, width: int = 42) -> str | list[str]:
+    """A title longer than `width` characters as lines of at most about `width` (Vega-Lite draws a list as lines)."""
+    if len(title) <= width:
+        return title
+    lines: list[str] = []
+    current = ""
+    for word in title.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return [*lines, current] if current else lines
 
 
 @dataclass(frozen=True)
@@ -96,16 +104,22 @@ def finish(layers: Sequence[alt.Chart | dict[str, Any]], alt_text: str, lang: st
         spec["data"] = {"values": values}
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # width "container" needs fit-x
     config = spec.setdefault("config", {})
-    config["locale"] = {"number": _NUMBER_LOCALES["en" if lang == "en" else "fr"]}
+    config["locale"] = {"number": formatting.d3_locale(lang)}
     config.setdefault("view", {})["stroke"] = None
     # No per-mark ARIA descriptions: the page shows each chart as one image named by its caption (with a data
     # table), so vega would evaluate a description for every datum (hundreds for a scatter) for nobody; it cuts
     # the charts' drawing time in the browser by about a seventh.
     config["aria"] = False
     config["font"] = "system-ui, sans-serif"
-    config["axis"] = {"labelColor": "#1a1a1a", "titleColor": "#1a1a1a", "labelFontSize": 12, "titleFontSize": 12}
+    config["axis"] = {"labelColor": "#1a1a1a", "titleColor": "#1a1a1a", "labelFontSize": 12, "titleFontSize": 12,
+                      "labelLimit": 400}
+    for layer in spec["layer"]:  # long axis titles go on several lines rather than being cut ("…plus risq")
+        for channel in ("x", "y"):
+            encoding = layer.get("encoding", {}).get(channel)
+            if isinstance(encoding, dict) and isinstance(encoding.get("title"), str):
+                encoding["title"] = wrap_title(encoding["title"])
     config["legend"] = {"labelColor": "#1a1a1a", "titleColor": "#1a1a1a", "labelFontSize": 12, "titleFontSize": 12,
-                        "titleLimit": 320, "labelLimit": 320}
+                        "titleLimit": 0, "labelLimit": 400}
     config["title"] = {"color": "#1a1a1a", "fontSize": 14, "anchor": "start"}
     return ChartSpec(spec=spec, alt_text=alt_text, table=table)
 

@@ -1,40 +1,26 @@
-"""Numbers as the reader expects them: "12,3 %" / "12.3%", thousands separated, ordinals, probability points."""
+"""The charts' numbers: the dashboard's one formatter (credit_web.formatting), probability points, rounding."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from credit_web import formatting
+from credit_web.i18n import translate
+
 
 def number(x: float, decimals: int, lang: str) -> str:
-    text = f"{x:,.{decimals}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", " ").replace(".", ",")
+    return formatting.number(x, lang, decimals)
 
 
 def percent(fraction: float, lang: str, decimals: int = 1) -> str:
-    shown = number(100 * fraction, decimals, lang)
-    return f"{shown}%" if lang == "en" else f"{shown} %"
+    return formatting.percent(fraction, lang, decimals)
 
 
 def points(delta_fraction: float, lang: str) -> str:
-    """A change of probability in percentage points, signed: "+3,2 pts", "−0,04 pt"."""
+    """A change of probability in percentage points, signed: "+3,2 pts", "−0,04 pts"."""
     p = 100 * delta_fraction
-    decimals = 1 if abs(p) >= 0.05 or p == 0 else 2
-    sign = "+" if p >= 0 else "−"
-    shown = number(abs(p), decimals, lang)
-    unit = "pt" if lang == "fr" and abs(p) < 2 else "pts"
-    return f"{sign}{shown} {unit}"
-
-
-def ordinal(n: int, lang: str) -> str:
-    if lang != "en":
-        return "1er" if n == 1 else f"{n}e"
-    if 10 <= n % 100 <= 20:
-        return f"{n}th"
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return translate(lang, "%(sign)s%(value)s pts", sign="+" if p >= 0 else "−", value=formatting.points(p, lang))
 
 
 def rounded(x: Any, digits: int = 4) -> float | None:

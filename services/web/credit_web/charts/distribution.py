@@ -28,7 +28,7 @@ from credit_web.charts._base import (
     rows_height,
     unvalidated,
 )
-from credit_web.charts._format import number, ordinal, percent, rounded
+from credit_web.charts._format import number, percent, rounded
 from credit_web.charts._labels import label
 from credit_web.i18n import N_
 
@@ -121,8 +121,8 @@ def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
     percentile = client.get("percentile")
     if has_value and percentile is not None:
         shown_value = display_value(name, value, lang)
-        alt_text = label("The client's value %(value)s is at the %(pct)s percentile; %(trend)s.", lang,
-                         value=shown_value, pct=ordinal(round(float(percentile)), lang),
+        alt_text = label("The client's value, %(value)s, is higher than for %(pct)s of clients; %(trend)s.", lang,
+                         value=shown_value, pct=percent(round(float(percentile)) / 100, lang, 0),
                          trend=trend)
     elif client:
         alt_text = label("The client's value is missing; %(trend)s.", lang, trend=trend)
@@ -199,7 +199,7 @@ def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
     total = (population.get("repaid") or 0) + (population.get("defaulted") or 0)
     average = (population.get("defaulted") or 0) / total if total else None
     order = [r["category"] for r in rows]
-    y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
     x = alt.X("rate:Q", title=label("Default rate", lang), axis=alt.Axis(format=".0%"),
               scale=alt.Scale(domainMax=max([r["rate"] or 0 for r in rows] + [average or 0]) * 1.45 or 1))
     bars = alt.Chart().mark_bar(height={"band": 0.7}).encode(

@@ -35,9 +35,9 @@ def importance(importance_payload: dict[str, Any], lang: str, top: int = 15) -> 
         {"name": feature_label(i["feature"], lang, i.get("label")), "value": rounded(i["mean_abs_shap"]),
          "text": number(float(i["mean_abs_shap"]), 3, lang)} for i in items]
     order = [r["name"] for r in rows]
-    base = alt.Chart().encode(y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)))
+    base = alt.Chart().encode(y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)))
     bars = base.mark_bar(color=REPAID, height={"band": 0.7}).encode(
-        x=alt.X("value:Q", title=label("Mean influence (mean |SHAP|, log-odds)", lang)),
+        x=alt.X("value:Q", title=label("Average weight on the risk", lang)),
         tooltip=[alt.Tooltip("name:N", title=label("Feature", lang)),
                  alt.Tooltip("text:N", title=label("Mean influence", lang))])
     texts = base.mark_text(align="left", dx=4, fontSize=11, color=CLIENT).encode(
@@ -100,8 +100,8 @@ def beeswarm(importance_payload: dict[str, Any], lang: str, top: int = 15, point
         for p, offset in zip(sample, _swarm_offsets([float(p["shap"]) for p in sample]), strict=True):
             rows.append({"i": len(order) - 1, "shap": rounded(p["shap"], 3),
                          "q": rounded(p.get("value_quantile"), 2), "o": round(offset, 2)})
-    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, grid=True))
-    x = alt.X("shap:Q", title=label("Effect on the risk (SHAP, log-odds) — right: riskier", lang))
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, grid=True))
+    x = alt.X("shap:Q", title=label("Effect on the risk — to the right: riskier", lang))
     offset = alt.YOffset("o:Q", scale=alt.Scale(domain=[-1.4, 1.4]))
     # Rows carry the feature's index, not its label (a few thousand dots): the label is looked up in the spec.
     names = alt.Chart().transform_calculate(name=f"{json.dumps(order)}[datum.i]")

@@ -130,7 +130,7 @@ def _grouped(payload: dict[str, Any], lang: str) -> ChartSpec:
                        hi=rounded(min(float(g["max"]), q3 + 1.5 * iqr)))
         rows.append(row)
     order = [r["c"] for r in rows]
-    y = alt.Y("c:N", sort=order, title=feature_label(cat, lang), axis=alt.Axis(labelLimit=220))
+    y = alt.Y("c:N", sort=order, title=feature_label(cat, lang), axis=alt.Axis(labelLimit=360))
     x_field = _axis(num, lang, "lo:Q")
     tooltip = [alt.Tooltip("c:N", title=label("Category", lang)),
                alt.Tooltip("median:Q", title=label("Median", lang)),
@@ -176,8 +176,8 @@ def _crosstab(payload: dict[str, Any], lang: str) -> ChartSpec:
                      "text": label("%(rate)s (n = %(n)s)", lang, rate=percent(rate, lang), n=number(n, 0, lang))
                      if rate is not None else label("n < %(min)s", lang, min=MIN_CELL),
                      "client": 1 if is_client else 0})
-    x = alt.X("x:N", title=feature_label(a, lang), axis=alt.Axis(labelAngle=0, labelLimit=160))
-    y = alt.Y("y:N", title=feature_label(b, lang), axis=alt.Axis(labelLimit=200))
+    x = alt.X("x:N", title=feature_label(a, lang), axis=alt.Axis(labelAngle=0, labelLimit=240))
+    y = alt.Y("y:N", title=feature_label(b, lang), axis=alt.Axis(labelLimit=360))
     greyed = alt.Chart().transform_filter("datum.rate === null").mark_rect(fill=SUPPRESSED).encode(
         x=x, y=y, tooltip=[alt.Tooltip("x:N", title=feature_label(a, lang)),
                            alt.Tooltip("y:N", title=feature_label(b, lang)),

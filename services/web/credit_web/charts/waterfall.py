@@ -76,7 +76,7 @@ def waterfall(explanation: dict[str, Any], lang: str, top: int = 10, *, threshol
     x = alt.X("start:Q", title=label("Probability of default", lang), axis=alt.Axis(format=".0%"),
               # Room on the right for the value labels that follow the bars.
               scale=alt.Scale(domain=[0, 1.22 * max([r["right"] for r in rows] + [threshold or 0])], nice=False))
-    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
     base_chart = alt.Chart().encode(y=y)
     bars = base_chart.mark_bar(height={"band": 0.7}).encode(
         x=x, x2=alt.X2("end:Q"),

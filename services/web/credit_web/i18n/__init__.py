@@ -74,6 +74,11 @@ def translate(lang: str, message: str, **values: object) -> str:
     return str(translations(lang).gettext(message)) % values
 
 
+def translate_plural(lang: str, singular: str, plural: str, count: float, **values: object) -> str:
+    """The singular or plural form `lang` uses for `count` (French: "1,5 an", English: "1.5 years")."""
+    return str(translations(lang).ngettext(singular, plural, count)) % values  # type: ignore[arg-type]
+
+
 def translate_in(lang: str, context: str, message: str, **values: object) -> str:
     """Like `translate` for a message whose English is ambiguous (same words, another meaning)."""
     return str(translations(lang).pgettext(context, message)) % values

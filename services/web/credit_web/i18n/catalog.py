@@ -23,8 +23,10 @@ WEB_PACKAGE = Path(__file__).resolve().parent.parent
 BABEL_CFG = WEB_PACKAGE.parent / "babel.cfg"
 POT_PATH = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
 # Our gettext entry points besides Babel's defaults (_, gettext, ngettext, pgettext, N_...):
-# translate(lang, message), translate_in(lang, context, message) and the charts' label(message, lang).
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "translate": (2,), "translate_in": ((2, "c"), 3), "label": (1,)}
+# translate(lang, message), translate_in(lang, context, message), translate_plural(lang, one, many, n) and the
+# charts' label(message, lang).
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "translate": (2,), "translate_in": ((2, "c"), 3), "label": (1,),
+            "translate_plural": (2, 3)}
 COPYRIGHT = "Prêt à dépenser"
 
 
@@ -37,7 +39,7 @@ def core_messages() -> Iterator[tuple[str, str]]:
     for feature, words in categories.WORDS.items():
         for code, word in words.items():
             yield word, f"category {feature}={code}"
-    for code, word in categories.SHARED.items():
+    for code, word in {**categories.SHARED, **categories.SHARED_FLAG}.items():
         yield word, f"category {code}"
 
 

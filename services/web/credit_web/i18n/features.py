@@ -8,15 +8,15 @@ gettext catalogues (see `credit_web.i18n.catalog`), so French, or any added lang
 from __future__ import annotations
 
 import math
+from datetime import time
 from typing import Any
+
+from babel.dates import format_time
 
 from credit_core import features
 from credit_core.features import categories
-from credit_web.i18n import translate
-
-# The catalogue's own value formatter knows these two; another language reads numbers the English way until
-# the web's locale formatter covers feature values.
-_FORMATTER_LANGS = ("fr", "en")
+from credit_web import formatting
+from credit_web.i18n import translate, translate_plural
 
 
 def feature_label(name: str, lang: str) -> str:
@@ -43,4 +43,33 @@ def display_value(name: str, value: Any, lang: str) -> str:
         return "—" if value is None else str(value)
     if spec.is_categorical:
         return category(name, value, lang)
-    return str(features.format_value(spec, value, lang if lang in _FORMATTER_LANGS else "en"))
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return translate(lang, categories.SHARED["XNA"])
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return _numeric(spec.unit, x, lang)
+
+
+def _numeric(unit: str, x: float, lang: str) -> str:
+    """A number by its catalogue unit, through the one formatter (credit_web.formatting)."""
+    if unit == "currency":
+        return formatting.money(x, lang, 0 if abs(x) >= 100 else 2)
+    if unit == "percent":
+        return formatting.percent(x, lang, 1 if abs(x) < 0.1 else 0, trim=True)
+    if unit == "years":
+        shown = math.floor(x) if x >= 10 else round(x, 1)  # an age is "52", not "52.7"; "3,5 ans" below 10
+        # The plural form follows the integer part (CLDR's "i"): "1,5 an" in French, "1.5 years" in English.
+        count = math.floor(shown) if lang != "en" or float(shown).is_integer() else 2
+        return translate_plural(lang, "%(n)s year", "%(n)s years", count, n=formatting.trimmed(shown, lang, 1))
+    if unit == "days":
+        return translate_plural(lang, "%(n)s day", "%(n)s days", round(x), n=formatting.number(round(x), lang))
+    if unit == "months":
+        return translate_plural(lang, "%(n)s month", "%(n)s months", round(x), n=formatting.number(round(x), lang))
+    if unit == "flag" and x in (0.0, 1.0):
+        return translate(lang, categories.SHARED_FLAG["Y" if x else "N"])
+    if unit == "hour":
+        return str(format_time(time(round(x) % 24, 0), "short", locale=lang))
+    decimals = {"ratio": 2, "score": 2, "index": 3}.get(unit)
+    return formatting.number(x, lang, decimals) if decimals is not None else formatting.trimmed(x, lang, 2)

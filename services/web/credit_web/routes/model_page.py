@@ -11,7 +11,6 @@ from credit_web.deps import BackendsDep, LangDep, SignedIn
 from credit_web.rendering import render
 from credit_web.routes import _charts
 from credit_web.routes._fetch import failed, gather
-from credit_web.routes._markdown import to_html
 
 router = APIRouter(default_response_class=HTMLResponse, dependencies=SignedIn)
 
@@ -37,5 +36,4 @@ async def model_page(request: Request, backends: BackendsDep, lang: LangDep) -> 
         "failure": None, "version": payload.get("version"), "report": report, "metrics": metrics,
         "charts": _charts_of(report, lang),
         "fairness": [(group, fairness[group]) for group in FAIRNESS_GROUPS if fairness.get(group)],
-        "card_html": to_html(payload.get("card_markdown") or ""),
     })

@@ -40,6 +40,8 @@ async def dashboard(request: Request, lang: LangDep, backends: BackendsDep,
         "state": state,
         "client_text": client.strip(),
         "invalid_client": invalid_client,
+        # The same variable in both pickers: the second is replaced, and the advisor is told which by what.
+        "replaced_b": b_name if a and a == b and b_name != b else None,
         "catalogue_down": entries is None,
         "groups_a": groups,
         "groups_b": groups,

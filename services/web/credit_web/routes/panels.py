@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from credit_core import features
+from credit_web import reasons as reasons_text
 from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn
 from credit_web.i18n import features as i18n_features
 from credit_web.rendering import render
@@ -31,6 +32,12 @@ def _no_client(request: Request) -> HTMLResponse:
 
 
 def _notice(request: Request, failure: Failure, **context: Any) -> HTMLResponse:
+    if failure.not_found and context.get("client") is not None and request.headers.get("hx-request") == "true" \
+            and request.headers.get("hx-target", "").endswith("-panel"):
+        # An unknown client: one message for the whole results region rather than one per panel (the first
+        # panel to learn it replaces the region; the others' answers then have nowhere to go).
+        return render(request, "partials/_unknown_client.html", {"client": context["client"]},
+                      headers={"HX-Retarget": "#dashboard-results", "HX-Reswap": "innerHTML"})
     return render(request, "partials/_notice.html", {"failure": failure, **context})
 
 
@@ -42,13 +49,14 @@ async def score(request: Request, backends: BackendsDep, lang: LangDep,
     if client is None:
         return _no_client(request)
     scored, explanation = await gather(
-        backends.scoring("GET", f"/v1/clients/{client}/score"),
+        # purpose=view: the audit keeps every score shown, marked as a view (not a decision).
+        backends.scoring("GET", f"/v1/clients/{client}/score", params={"purpose": "view"}),
         backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": 3}),
     )
     if failed(scored):
         return _notice(request, scored, client=client)
     gauge = _charts.build("score_gauge", scored["probability_default"], scored["threshold"], lang)
-    reasons = [] if failed(explanation) else explanation.get("reasons", [])
+    reasons = [] if failed(explanation) else reasons_text.sentences(explanation, lang)
     return render(request, "partials/_score.html", {
         "client": client, "score": scored, "gauge": gauge, "main_reason": reasons[0] if reasons else None,
         "explain_failure": explanation if failed(explanation) else None,
@@ -67,6 +75,7 @@ async def why(request: Request, backends: BackendsDep, lang: LangDep, client: Cl
     return render(request, "partials/_why.html", {
         "client": client, "top": top, "top_choices": sorted({*TOP_CHOICES, top}),
         "explanation": explanation, "waterfall": _charts.build("waterfall", explanation, lang, top=top),
+        "reasons": reasons_text.sentences(explanation, lang), "reasons_for": explanation.get("reasons_for"),
     })
 
 

@@ -72,6 +72,18 @@
     });
   }
 
+  // Escape closes the client suggestions (from the field or from a suggestion) and returns to the field.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var box = document.getElementById("client-suggestions");
+    var field = document.getElementById("client-input");
+    if (!box || !box.firstElementChild) return;
+    if (event.target !== field && !box.contains(event.target)) return;
+    box.innerHTML = "";
+    if (field) field.focus();
+    event.preventDefault();
+  });
+
   loadChartLibraries();
   htmx.onLoad(drawAll);
 })();
