@@ -78,7 +78,7 @@ def test_no_rate_shown_below_the_minimum(tiny_context: ExplainContext) -> None:
 def test_numeric_histogram_counts_are_the_rates_population(tiny_context: ExplainContext) -> None:
     ctx = tiny_context
     body = distributions.distribution(ctx.population, ctx.rates, "AMT_CREDIT")
-    total = sum(body["counts"]["repaid"]) + sum(body["counts"]["defaulted"]) + sum(body["missing"].values())
+    total = sum(body["counts"]["repaid"]) + sum(body["counts"]["defaulted"]) + body["missing_cell"]["n"]
     assert total == ctx.rates.n == body["population"]["repaid"] + body["population"]["defaulted"]
     assert [c["n"] for c in body["cells"]] == [r + d for r, d in zip(body["counts"]["repaid"],
                                                                      body["counts"]["defaulted"], strict=True)]

@@ -35,11 +35,10 @@ def distribution(population: Population, rates: Rates, name: str) -> dict[str, A
         return {**head, "kind": "categorical", "categories": categories, "missing": _outcomes(missing),
                 "missing_cell": missing}
     # Histogram shapes: counts by outcome per bin over the same population (what the areas are drawn from).
-    raw, gone = rates.counts(name)
+    raw, _ = rates.counts(name)
     counts = {"repaid": [c.n - c.defaulted for c in raw], "defaulted": [c.defaulted for c in raw]}
-    missing_counts = {"repaid": gone.n - gone.defaulted, "defaulted": gone.defaulted}
     return {
-        **head, "kind": "numeric", "edges": summary.get("edges", []), "counts": counts, "missing": missing_counts,
+        **head, "kind": "numeric", "edges": summary.get("edges", []), "counts": counts, "missing": _outcomes(missing),
         "missing_cell": missing, "cells": rates.cells(name),
         **{k: summary[k] for k in ("discrete", "min", "max") if k in summary},
     }
