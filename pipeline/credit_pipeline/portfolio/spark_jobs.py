@@ -96,6 +96,8 @@ def feature_rows(spark: SparkSession, input_uri: str, buckets: int, *, with_targ
     columns = {name: list(cols) for name, cols in input_columns().items()}
     if with_target:
         columns["application"] = [*columns["application"], "TARGET"]
+    # A bucket is the unit of work: one shuffle partition per bucket (Spark's 200 would be mostly empty tasks).
+    spark.conf.set("spark.sql.shuffle.partitions", str(buckets))
     tables, files = read_tables(spark, input_uri, columns)
     job = plan(tables, with_target=with_target)
     joined = tables["application"].drop(CLIENT).mapInArrow(
