@@ -1,4 +1,4 @@
-"""`credit data synth | fidelity | ingest`."""
+"""`credit data synth | fidelity | ingest | parquet`."""
 
 from __future__ import annotations
 
@@ -67,3 +67,22 @@ def ingest(
         typer.echo(f"{name:32} {n:>12,} rows")
     total = sum(report.rows.values())
     typer.echo(f"{total:,} rows loaded in {seconds:.1f} s ({total / seconds:,.0f} rows/s)")
+
+
+@app.command()
+def parquet(
+    from_dir: Annotated[Path, typer.Option("--from", help="Folder holding the Kaggle CSV files.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet files (same names, .parquet).")],
+) -> None:
+    """Convert the Kaggle CSV files of a folder to typed Parquet files (read faster by both engines)."""
+    from credit_pipeline.ingest import IngestError
+    from credit_pipeline.parquet import csv_dir_to_parquet
+
+    started = time.perf_counter()
+    try:
+        rows = csv_dir_to_parquet(from_dir, out)
+    except IngestError as exc:
+        raise fail(str(exc)) from None
+    for name, n in rows.items():
+        typer.echo(f"{name:32} {n:>12,} rows")
+    typer.echo(f"{sum(rows.values()):,} rows converted in {time.perf_counter() - started:.1f} s → {out}")

@@ -1,20 +1,38 @@
-"""`credit features build`."""
+"""`credit features build` (database -> client_feature, or a Kaggle-format folder -> Parquet, local or Spark)."""
 
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
 import typer
 
 from credit_cli._common import fail, with_database
+from credit_cli.portfolio import BucketsOption, ConfOption, EngineName, EngineOption, MasterOption, features_to_files
 
 app = typer.Typer(no_args_is_help=True)
 
 
 @app.command()
-def build() -> None:
-    """Compute every client's features from the raw tables; write client_feature and the training Parquet."""
+def build(
+    input_dir: Annotated[str | None, typer.Option("--input", help="Folder of Kaggle tables (CSV or Parquet) instead "
+                                                                  "of the database; needs --out")] = None,
+    out: Annotated[str | None, typer.Option("--out", help="With --input: output folder, features/ (Parquet by "
+                                                          "client bucket) and features.json")] = None,
+    engine: EngineOption = EngineName.local,
+    buckets: BucketsOption = 16,
+    master: MasterOption = None,
+    conf: ConfOption = None,
+) -> None:
+    """Compute every client's features: from the raw tables into client_feature and the training Parquet, or
+    (--input/--out) from a Kaggle-format folder into Parquet by client bucket, on this machine or on Spark."""
     from credit_pipeline import featurize
+
+    if input_dir is not None or out is not None or engine is EngineName.spark:
+        if input_dir is None or out is None:
+            raise fail("--input and --out go together (and --engine spark reads files: give both)")
+        features_to_files(input_dir, out, engine, buckets, master, conf)
+        return
 
     started = time.perf_counter()
     try:

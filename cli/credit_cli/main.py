@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from credit_cli import apikey, bench, data, db, features, i18n, model, run, train, user
+from credit_cli import apikey, bench, data, db, features, i18n, model, portfolio, run, train, user
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Prêt à dépenser credit scoring.")
 app.add_typer(data.app, name="data", help="Generate, check and load Home Credit data.")
@@ -16,4 +16,5 @@ app.add_typer(bench.app, name="bench", help="Benchmarks that print figures.")
 app.add_typer(db.app, name="db", help="Database: migrations and embedded server.")
 app.add_typer(i18n.app, name="i18n", help="Dashboard translations: extract, update, compile, check.")
 app.command("train")(train.train)
+app.command("rescore")(portfolio.rescore)
 app.command("run")(run.run)

@@ -100,10 +100,10 @@ def read_exported(files: dict[str, Path]) -> dict[str, pl.LazyFrame]:
 
 def compute(data_dir: Path) -> pl.DataFrame:
     """SK_ID_CURR, TARGET and the catalogue features of every client in a folder of Kaggle CSVs."""
-    return _with_target(sources.scan_csv_dir(data_dir))
+    return with_target(sources.scan_csv_dir(data_dir))
 
 
-def _with_target(tables: dict[str, pl.LazyFrame]) -> pl.DataFrame:
+def with_target(tables: dict[str, pl.LazyFrame]) -> pl.DataFrame:
     frame = build_features(tables)
     target = tables["application"].select("SK_ID_CURR", "TARGET").collect()
     return frame.join(target, on="SK_ID_CURR", how="left").select("SK_ID_CURR", "TARGET", *frame.columns[1:])
@@ -120,7 +120,7 @@ async def build(engine: AsyncEngine, parquet: Path, *, progress: bool = True) ->
             raise NoApplicationData("no application rows in the database: run `credit data ingest` first")
         steps.update()
         steps.set_postfix_str("compute")
-        frame = _with_target(read_exported(files))
+        frame = with_target(read_exported(files))
         steps.update()
     finally:
         shutil.rmtree(work, ignore_errors=True)

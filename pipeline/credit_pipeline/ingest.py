@@ -78,18 +78,22 @@ def read_header(path: Path) -> list[str]:
 
 
 def check_header(path: Path, table: homecredit.Table) -> list[str]:
-    header = read_header(path)
-    expected = table.file_columns(path.name)
+    return check_columns(path.name, read_header(path), table)
+
+
+def check_columns(file: str, header: list[str], table: homecredit.Table) -> list[str]:
+    """`header` (a CSV header, or a Parquet file's columns) against the columns `file` must hold, by name."""
+    expected = table.file_columns(file)
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise IngestError(path.name, "duplicate column in header", line=1, column=name)
+            raise IngestError(file, "duplicate column in header", line=1, column=name)
         seen.add(name)
         if name not in expected:
-            raise IngestError(path.name, "unknown column", line=1, column=name)
+            raise IngestError(file, "unknown column", line=1, column=name)
     missing = [c for c in expected if c not in seen]
     if missing:
-        raise IngestError(path.name, "missing column", line=1, column=missing[0])
+        raise IngestError(file, "missing column", line=1, column=missing[0])
     return header
 
 

@@ -1,4 +1,7 @@
-"""Lazy, typed scans of a folder of Home Credit CSV files (the Kaggle layout).
+"""Lazy, typed scans of a folder of Home Credit tables (the Kaggle layout), as CSV or Parquet files.
+
+Each Kaggle file may be given as CSV (`bureau.csv`) or as Parquet with the same stem (`bureau.parquet`, what
+`credit data parquet` writes); when both exist the Parquet file is read (typed, columnar: much faster).
 
 Used wherever features are computed from files rather than from the database: `credit train
 --data-dir DIR` and the database path (which exports the raw tables to the same layout first).
@@ -13,11 +16,11 @@ import polars as pl
 
 from credit_core import homecredit
 from credit_core.features import raw
-from credit_pipeline.ingest import IngestError, check_header
+from credit_pipeline.ingest import IngestError, check_columns, check_header
 
 
 def scan_csv_dir(data_dir: Path) -> dict[str, pl.LazyFrame]:
-    """Raw table name -> lazy typed frame, for each Kaggle CSV present in `data_dir`.
+    """Raw table name -> lazy typed frame, for each Kaggle table present in `data_dir` (CSV or Parquet).
 
     application_train.csv and application_test.csv (either or both) form "application", with TARGET
     null for test rows. History files are optional: an absent one is absent from the dict.
@@ -27,7 +30,7 @@ def scan_csv_dir(data_dir: Path) -> dict[str, pl.LazyFrame]:
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise IngestError(str(data_dir), "not a directory")
-    application = [_scan(data_dir / f, homecredit.APPLICATION) for f in homecredit.APPLICATION.files]
+    application = [_scan(table_file(data_dir, f), homecredit.APPLICATION) for f in homecredit.APPLICATION.files]
     present = [frame for frame in application if frame is not None]
     if not present:
         raise IngestError(str(data_dir), f"needs {homecredit.TRAIN_FILE} and/or {homecredit.TEST_FILE}")
@@ -35,7 +38,7 @@ def scan_csv_dir(data_dir: Path) -> dict[str, pl.LazyFrame]:
     for table in homecredit.TABLES:
         if table is homecredit.APPLICATION:
             continue
-        frame = _scan(data_dir / table.files[0], table)
+        frame = _scan(table_file(data_dir, table.files[0]), table)
         if frame is not None:
             tables[table.name] = frame
     return tables
@@ -43,16 +46,30 @@ def scan_csv_dir(data_dir: Path) -> dict[str, pl.LazyFrame]:
 
 def read_target(data_dir: Path) -> pl.DataFrame:
     """SK_ID_CURR and TARGET of the labelled clients of application_train.csv (rows without TARGET dropped)."""
-    path = Path(data_dir) / homecredit.TRAIN_FILE
+    path = table_file(Path(data_dir), homecredit.TRAIN_FILE)
     frame = _scan(path, homecredit.APPLICATION)
     if frame is None:
         raise IngestError(str(path), "missing: the training target comes from this file")
     return frame.select("SK_ID_CURR", "TARGET").drop_nulls("TARGET").collect()
 
 
+def table_file(data_dir: Path, kaggle_file: str) -> Path:
+    """Where a Kaggle file of `data_dir` is: its Parquet twin when present, else the CSV itself (may not exist)."""
+    parquet = data_dir / parquet_name(kaggle_file)
+    return parquet if parquet.is_file() else data_dir / kaggle_file
+
+
+def parquet_name(kaggle_file: str) -> str:
+    return str(Path(kaggle_file).with_suffix(".parquet"))
+
+
 def _scan(path: Path, table: homecredit.Table) -> pl.LazyFrame | None:
     if not path.is_file():
         return None
+    if path.suffix == ".parquet":
+        frame = pl.scan_parquet(path)
+        check_columns(path.with_suffix(".csv").name, frame.collect_schema().names(), table)
+        return raw.conform(frame, table)
     header = check_header(path, table)
     dtypes = raw.polars_schema(table)
     frame = pl.scan_csv(path, schema={name: dtypes[name] for name in header}, encoding="utf8")

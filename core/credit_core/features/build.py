@@ -9,7 +9,8 @@ are immutable), so a call only assembles and runs the plan — that keeps single
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import Literal
@@ -43,26 +44,74 @@ def build_features(tables: Mapping[str, pl.LazyFrame | pl.DataFrame], *, engine:
 
 def feature_plan(tables: Mapping[str, pl.LazyFrame | pl.DataFrame]) -> pl.LazyFrame:
     """The lazy plan behind `build_features` (for callers that sink or inspect it)."""
+    lazy = conformed(tables)
+    frame = application_step(lazy)
+    ran: list[GroupStep] = []
+    for group in HISTORY_GROUPS:
+        step = group_step(group, lazy)
+        if step is None:
+            continue
+        frame = finish_group(frame.join(step.per_client, on="SK_ID_CURR", how="left", maintain_order="left"), step)
+        ran.append(step)
+    return frame.select(output_columns(ran))
+
+
+# The plan above in steps, so an engine that distributes the work (credit_pipeline.portfolio's Spark job) runs these
+# very functions: the application step on application rows, each history group's step on that group's rows of one
+# set of clients, the left join on SK_ID_CURR itself, then `finish_group` of every group and `output_columns`.
+
+
+@dataclass(frozen=True)
+class GroupStep:
+    """One history group's per-client aggregate and how to finish it once joined onto the application rows."""
+
+    group: ModuleType
+    per_client: pl.LazyFrame
+    zero_fill: tuple[str, ...]
+
+
+def conformed(tables: Mapping[str, pl.LazyFrame | pl.DataFrame]) -> dict[str, pl.LazyFrame]:
+    """Raw tables checked (known names, application present) and conformed to the raw schema."""
     unknown = set(tables) - set(homecredit.TABLES_BY_NAME)
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}; expected names from {list(homecredit.TABLES_BY_NAME)}")
     if "application" not in tables:
         raise ValueError("the 'application' table is required")
-    lazy = {name: raw.conform(frame, homecredit.TABLES_BY_NAME[name]) for name, frame in tables.items()}
-    present = frozenset(lazy)
+    return {name: raw.conform(frame, homecredit.TABLES_BY_NAME[name]) for name, frame in tables.items()}
+
+
+def application_step(lazy: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
+    """SK_ID_CURR + the application group's features, one row per application row (order kept)."""
     # TARGET is never selected by the application group, so no feature can depend on it.
-    frame = _verified(_application.features(lazy["application"]), "application", present)
-    ran: list[str] = ["application"]
+    return _verified(_application.features(lazy["application"]), "application", frozenset(lazy))
+
+
+def group_step(group: ModuleType, lazy: Mapping[str, pl.LazyFrame]) -> GroupStep | None:
+    """The group's per-client aggregate over the tables given, or None when its tables are absent."""
+    aggregate = group.aggregate(lazy)
+    if aggregate is None:
+        return None
+    per_client = _verified(aggregate.frame, group.GROUP, frozenset(lazy), exclude=group.derived())
+    return GroupStep(group, per_client, aggregate.zero_fill)
+
+
+def finish_group(joined: pl.LazyFrame, step: GroupStep) -> pl.LazyFrame:
+    """After the left join of a group's aggregate: its additive features 0 for clients without rows, then the
+    features combining it with the application columns."""
+    return joined.with_columns(_zero_fill(step.zero_fill)).with_columns(**step.group.derived())
+
+
+def output_columns(ran: Sequence[GroupStep]) -> list[pl.Expr]:
+    """SK_ID_CURR + catalogue columns in order (features of groups that did not run are typed nulls)."""
+    return _output(("application", *(step.group.GROUP for step in ran)))
+
+
+def history_group(name: str) -> ModuleType:
+    """The history group module called `name` (GroupStep.group.GROUP), for engines that ship steps by name."""
     for group in HISTORY_GROUPS:
-        aggregate = group.aggregate(lazy)
-        if aggregate is None:
-            continue
-        derived: dict[str, pl.Expr] = group.derived()
-        per_client = _verified(aggregate.frame, group.GROUP, present, exclude=derived)
-        frame = frame.join(per_client, on="SK_ID_CURR", how="left", maintain_order="left")
-        frame = frame.with_columns(_zero_fill(aggregate.zero_fill)).with_columns(**derived)
-        ran.append(group.GROUP)
-    return frame.select(_output(tuple(ran)))
+        if name == group.GROUP:
+            return group
+    raise KeyError(name)
 
 
 _VERIFIED: set[tuple[str, frozenset[str]]] = set()
