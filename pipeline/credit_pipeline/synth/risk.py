@@ -50,7 +50,8 @@ NUMERIC = (
     "DAYS_LAST_PHONE_CHANGE", "DAYS_REGISTRATION", "AMT_CREDIT", "AMT_GOODS_PRICE", "REGION_POPULATION_RELATIVE",
     "TOTALAREA_MODE", "AMT_REQ_CREDIT_BUREAU_YEAR", "OWN_CAR_AGE",
     # The building block: on real rows larger, taller buildings go with fewer defaults (univariate AUC ~0.55).
-    "FLOORSMAX_AVG", "LIVINGAPARTMENTS_AVG", "APARTMENTS_AVG", "FLOORSMIN_AVG", "ELEVATORS_AVG", "LIVINGAREA_AVG",
+    # FLOORSMIN_AVG is left to follow FLOORSMAX_AVG: raked on its own as well, it overshot (0.581 against 0.547).
+    "FLOORSMAX_AVG", "LIVINGAPARTMENTS_AVG", "APARTMENTS_AVG", "ELEVATORS_AVG", "LIVINGAREA_AVG",
 )  # fmt: skip
 CATEGORICAL = (
     "CODE_GENDER", "NAME_EDUCATION_TYPE", "NAME_INCOME_TYPE", "NAME_FAMILY_STATUS", "OCCUPATION_TYPE",
@@ -223,7 +224,7 @@ def pd_from(log_odds: np.ndarray) -> np.ndarray:
 RATIO_TERMS = (
     # (numerator, denominator, weight per unit of log ratio, centre of the log ratio)
     ("AMT_CREDIT", "AMT_ANNUITY", -0.7, 3.0),
-    ("AMT_GOODS_PRICE", "AMT_CREDIT", -1.25, -0.12),
+    ("AMT_GOODS_PRICE", "AMT_CREDIT", -1.1, -0.12),
     ("AMT_ANNUITY", "AMT_INCOME_TOTAL", 0.35, -1.75),
 )
 
