@@ -134,10 +134,11 @@ def _tuning_sections(report: dict[str, Any]) -> list[Section]:
             f"Optuna searched {tuning['trials']} configurations ({tuning['pruned']} more pruned) in "
             f"{tuning['seconds']:.0f} s (budget {tuning['budget_minutes']:g} min) on {tuning['inner_folds']} inner "
             f"folds of {tuning['rows']:,} training clients. Best trial: inner AUC {best_auc} ("
-            + ", ".join(f"{k}={v}" for k, v in best.items()) + f"); CatBoost's defaults: "
-            f"{tuning['baseline_inner_auc']:.4f}.",
+            + ", ".join(f"{k}={v}" for k, v in best.items()) + ").",
             f"Shipped: **{tuning['chosen']}** ({tuning['reason']}). On the evaluation rows: AUC "
-            f"{report['auc']:.4f} against {report['baseline_auc']:.4f} for CatBoost's defaults.",
+            f"{report['auc']:.4f} against {report['baseline_auc']:.4f} for CatBoost's defaults (1,000 trees, "
+            "depth 6, its own learning rate and categorical combinations). Picking the better of the two on "
+            "these rows makes the reported AUC optimistic by a hair.",
         ]))
     effects = report.get("feature_effects") or []
     if effects:

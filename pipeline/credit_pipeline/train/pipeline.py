@@ -10,9 +10,10 @@ Protocol
 - reference.parquet and population.json use the deployed model's probabilities, so they match what the
   services compute for the same clients.
 - With a tuning budget (`tune_minutes`), the search (tuning.py) runs on inner folds of the training part; CatBoost's
-  defaults go through the same protocol (same split or folds) and give `baseline_auc`. The tuned configuration
-  ships only if it beats the defaults on the inner folds AND is not below them on the evaluation rows; otherwise
-  the defaults ship (`tuning.chosen = "baseline"`), so a report's `auc` is never below its `baseline_auc`.
+  defaults go through the same protocol (same split or folds) and give `baseline_auc`. The best trial ships only
+  if it is not below the defaults on the evaluation rows; otherwise the defaults ship (`tuning.chosen =
+  "baseline"`), so a report's `auc` is never below its `baseline_auc` (choosing the better of two on those rows
+  makes the reported AUC optimistic by a hair; the card says so).
 - Calibration (calibration.py): Platt scaling fitted on the held-out predictions, kept when it helps, folded into
   the trees; the threshold and every decision metric are computed on the calibrated predictions.
 """
@@ -117,20 +118,17 @@ def _choose_and_fit(pool: Pool, y: np.ndarray, config: TrainConfig) -> _Choice:
     every = np.arange(len(y))
     search_rows = every if config.cv else fit.split(y, every, config.holdout_fraction, config.seed)[0]
     search = tuning.search(pool, y, search_rows, config)
-    baseline = _fit_and_predict(pool, y, config, defaults=True)
-    baseline_auc = _auc(y, baseline)
-    if not search.tuned_wins:
-        return _Choice(baseline, None, baseline_auc, search.summary(
-            "baseline", "CatBoost's defaults scored higher than every finished trial on the inner folds"))
     best = search.best
-    assert best is not None
+    assert best is not None  # the first trial always completes
     tuned_config = tuning.apply(config, best["params"])
     tuned = _fit_and_predict(pool, y, tuned_config)
+    baseline = _fit_and_predict(pool, y, config, defaults=True)
+    baseline_auc = _auc(y, baseline)
     if _auc(y, tuned) < baseline_auc:
         return _Choice(baseline, None, baseline_auc, search.summary(
-            "baseline", "the tuned configuration scored below CatBoost's defaults on the evaluation rows"))
+            "baseline", "the best trial scored below CatBoost's defaults on the evaluation rows"))
     return _Choice(tuned, tuned_config, baseline_auc, search.summary(
-        "tuned", "best trial above CatBoost's defaults on the inner folds and on the evaluation rows"))
+        "tuned", "the best trial scored at least as high as CatBoost's defaults on the evaluation rows"))
 
 
 def _auc(y: np.ndarray, fitted: _Fitted) -> float:
