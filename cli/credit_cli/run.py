@@ -121,7 +121,7 @@ def bootstrap(settings: Settings, url: str, missing: dict[str, bool] | None = No
     if missing["clients"] or missing["features"]:
         _credit("features", "build")
     if missing["clients"] or missing["model"]:
-        _credit("train")
+        _credit("train", "--tune-minutes", f"{settings.demo_tune_minutes:g}")
 
 
 def _wait_all_ready(children: list[tuple[Service, subprocess.Popen[bytes]]], started: float) -> None:

@@ -83,7 +83,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     env.update({"DATA_DIR": str(root / "data"), "MODELS_DIR": str(root / "models"),
                 "SCORING_URL": f"http://127.0.0.1:{ports['scoring']}",
                 "EXPLAIN_URL": f"http://127.0.0.1:{ports['explain']}", "WEB_PORT": str(ports["web"]),
-                "DEMO_CLIENTS": DEMO_CLIENTS, "PYTHONUNBUFFERED": "1"})
+                "DEMO_CLIENTS": DEMO_CLIENTS, "DEMO_TUNE_MINUTES": "0", "PYTHONUNBUFFERED": "1"})
     urls = {"scoring": env["SCORING_URL"], "explain": env["EXPLAIN_URL"], "web": f"http://127.0.0.1:{ports['web']}"}
     try:
         yield Workspace(root, env, urls)

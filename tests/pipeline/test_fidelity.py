@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -79,8 +80,41 @@ def test_drifted_data_fails_the_right_checks(generated: Path, tmp_path: Path) ->
     assert ("application_train", "DAYS_BIRTH", "median") in failed
     assert ("application_train", "EXT_SOURCE_3", "missing share") in failed
     assert ("application_train", "EXT_SOURCE_2", fidelity.TREND_METRIC) in failed
+    assert ("application_train", "EXT_SOURCE_2", "univariate AUC (higher=safer)") in failed
+    assert ("application_train", "mean(EXT_SOURCE_1..3)", "univariate AUC (higher=safer)") in failed
     assert ("bureau", "CREDIT_ACTIVE", "share of 'Active'") in failed
     assert ("application_train", "EXT_SOURCE_1", "median") not in failed
+
+
+def test_univariate_aucs_of_real_rows_are_checked_within_3_points(checks: list[FidelityCheck]) -> None:
+    reference = fidelity.univariate_reference()
+    aucs = {c.column: c for c in checks if c.metric.startswith("univariate AUC")}
+    assert set(aucs) == set(reference) and len(aucs) >= 25
+    assert {"mean(EXT_SOURCE_1..3)", "AMT_GOODS_PRICE/AMT_CREDIT", "EXT_SOURCE_3", "DAYS_BIRTH"} <= set(aucs)
+    for name, check in aucs.items():
+        assert check.reference == reference[name]["auc"]
+        width = check.band[1] - check.reference
+        # ±0.03, widened by two standard errors of the generated AUC (at 20k clients: at most ~0.03 more)
+        assert 0.03 < width < 0.065, name
+        assert check.band[0] == pytest.approx(check.reference - width)
+
+
+def test_oriented_auc_and_its_standard_error() -> None:
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(4000) < 0.1).astype(float)
+    x = np.round(rng.normal(size=4000) + 0.8 * y, 1)  # ties on purpose
+    x[rng.random(4000) < 0.2] = np.nan
+    present = ~np.isnan(x)
+    auc, n_pos, n_neg = fidelity.oriented_auc(x, y, riskier_when_higher=True)
+    assert auc == pytest.approx(roc_auc_score(y[present], x[present]))
+    assert (n_pos, n_neg) == (int(y[present].sum()), int((1 - y[present]).sum()))
+    safer, _, _ = fidelity.oriented_auc(x, y, riskier_when_higher=False)
+    assert safer == pytest.approx(1 - auc)
+    se = fidelity.auc_standard_error(auc, n_pos, n_neg)
+    assert 0.005 < se < 0.03
+    assert fidelity.auc_standard_error(auc, 4 * n_pos, 4 * n_neg) == pytest.approx(se / 2, rel=0.05)
 
 
 def test_a_missing_file_is_a_failed_check_not_a_crash(generated: Path, tmp_path: Path) -> None:

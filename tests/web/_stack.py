@@ -75,7 +75,7 @@ def credit(env: dict[str, str], *args: str) -> str:
 def seed(env: dict[str, str], synth_dir: Path) -> tuple[str, Login, Login]:
     credit(env, "data", "ingest", "--from", str(synth_dir))
     credit(env, "features", "build")
-    credit(env, "train", "--iterations", str(TRAIN_ITERATIONS), "--no-progress", "--seed", "3")
+    credit(env, "train", "--iterations", str(TRAIN_ITERATIONS), "--no-progress", "--no-tune", "--seed", "3")
     api_key = credit(env, "apikey", "create", "web-tests").strip().splitlines()[-1]
     advisor = Login("advisor-test", secrets.token_urlsafe(12), "advisor")
     admin = Login("admin-test", secrets.token_urlsafe(12), "admin")

@@ -47,7 +47,8 @@ def generate(n_clients: int, seed: int, out_dir: Path, *, progress: bool = True)
 
 def _frames(model: risk.RiskModel, seed: int, index: int, n: int, offsets: world.Offsets) -> dict[str, pl.DataFrame]:
     chunk = world.simulate(seed, index, n, offsets, (model.prior_mean, model.prior_sd))
-    log_odds = model.log_odds(chunk.binned, chunk.unobserved, risk.history_score(chunk.history))
+    log_odds = model.log_odds(chunk.binned, chunk.unobserved, risk.history_score(chunk.history),
+                              risk.ratio_score(chunk.apps.columns))
     pd_true = risk.pd_from(log_odds)
     (r_target,) = world.streams(seed, index, TARGET_STREAM + 1)[TARGET_STREAM:]
     target = (r_target.random(n) < pd_true).astype(float)

@@ -35,6 +35,17 @@ class TrainConfig:
     # categoricals with at most 10 values are one-hot encoded (cheaper than target statistics, as accurate).
     max_ctr_complexity: int = 1
     one_hot_max_size: int = 10
+    # Searched by `tuning` (None: CatBoost's own choice / no class weights). Class weights distort probabilities;
+    # the Platt calibration folded into the trees afterwards (calibration.py) puts them back on the P(default) scale.
+    boosting_type: str | None = None
+    auto_class_weights: str | None = None
+    # Hyper-parameter search (tuning.py): its time budget (0: no search, no baseline comparison, today's fixed
+    # configuration), the inner folds it scores trials on, and the most rows it searches on (a stratified sample of
+    # the training part: at Kaggle size a trial on every row would leave a 20-minute budget only a few trials).
+    tune_minutes: float = 0.0
+    tune_folds: int = 3
+    tune_rows: int = 50_000
+    baseline_iterations: int | None = None  # tests only: CatBoost's default 1000 trees, fewer
     early_stopping_rounds: int = 100
     thread_count: int = 2
     # The explain service's one population for every default rate it shows (credit_core.explain.rates: cells under
@@ -55,7 +66,7 @@ class TrainConfig:
         if self.learning_rate is None:
             raise ValueError("learning rate not settled: call TrainConfig.for_rows(n) first")
         return {
-            "loss_function": "Logloss",  # no class weights: probabilities stay calibrated (see calibration.py)
+            "loss_function": "Logloss",
             "eval_metric": "Logloss",
             "iterations": iterations or self.iterations,
             "learning_rate": self.learning_rate,
@@ -65,8 +76,17 @@ class TrainConfig:
             "border_count": self.border_count,
             "max_ctr_complexity": self.max_ctr_complexity,
             "one_hot_max_size": self.one_hot_max_size,
+            **({"boosting_type": self.boosting_type} if self.boosting_type else {}),
+            **({"auto_class_weights": self.auto_class_weights} if self.auto_class_weights else {}),
             "random_seed": self.seed,
             "thread_count": self.thread_count,
             "allow_writing_files": False,
             "verbose": False,
         }
+
+    def default_params(self) -> dict[str, Any]:
+        """CatBoost's own defaults (1000 trees, its automatic learning rate, depth 6, ...): the baseline every tuned
+        configuration must beat. Only the seed, the threads and the quiet flags are ours."""
+        trees = {"iterations": self.baseline_iterations} if self.baseline_iterations else {}
+        return {"loss_function": "Logloss", "random_seed": self.seed, "thread_count": self.thread_count,
+                "allow_writing_files": False, "verbose": False, **trees}

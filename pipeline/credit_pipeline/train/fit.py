@@ -67,13 +67,26 @@ def fit_fixed(pool: Pool, iterations: int, config: TrainConfig, desc: str = "fin
     return model
 
 
-def cross_validate(pool: Pool, y: np.ndarray, config: TrainConfig) -> CrossValidation:
+def fit_defaults(pool: Pool, indices: np.ndarray | None, config: TrainConfig, desc: str = "defaults fit"
+                 ) -> EarlyStopped:
+    """CatBoost with its own default settings on `indices` (every row when None): the baseline. It has no early
+    stopping by default, so it sees all of them."""
+    model = CatBoostClassifier(**config.default_params())
+    with _IterationBar(config.baseline_iterations or 1000, desc, config.progress) as bar:
+        model.fit(pool if indices is None else pool.slice(indices), callbacks=[bar])
+    return EarlyStopped(model, model.tree_count_)
+
+
+def cross_validate(pool: Pool, y: np.ndarray, config: TrainConfig, *, defaults: bool = False) -> CrossValidation:
+    """Out-of-fold predictions of `config` (or of CatBoost's defaults); the same folds for a given seed."""
     assert config.cv is not None and config.cv >= 2
     oof = np.full(len(y), np.nan)
     iterations, fold_auc = [], []
     folds = StratifiedKFold(n_splits=config.cv, shuffle=True, random_state=config.seed).split(np.zeros(len(y)), y)
     for k, (train_idx, test_idx) in enumerate(tqdm(list(folds), desc="cv folds", disable=not config.progress)):
-        fitted = fit_early_stopped(pool, y, train_idx, config, desc=f"fold {k + 1}/{config.cv}")
+        desc = f"fold {k + 1}/{config.cv}"
+        fitted = (fit_defaults(pool, train_idx, config, desc) if defaults
+                  else fit_early_stopped(pool, y, train_idx, config, desc=desc))
         oof[test_idx] = fitted.model.predict_proba(pool.slice(test_idx), thread_count=config.thread_count)[:, 1]
         iterations.append(fitted.iterations)
         fold_auc.append(float(roc_auc_score(y[test_idx], oof[test_idx])))

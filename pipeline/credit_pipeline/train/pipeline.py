@@ -9,11 +9,19 @@ Protocol
   training time is one fit: what keeps Kaggle-size training within budget).
 - reference.parquet and population.json use the deployed model's probabilities, so they match what the
   services compute for the same clients.
+- With a tuning budget (`tune_minutes`), the search (tuning.py) runs on inner folds of the training part; CatBoost's
+  defaults go through the same protocol (same split or folds) and give `baseline_auc`. The best trial ships only
+  if it is not below the defaults on the evaluation rows; otherwise the defaults ship (`tuning.chosen =
+  "baseline"`), so a report's `auc` is never below its `baseline_auc` (choosing the better of two on those rows
+  makes the reported AUC optimistic by a hair; the card says so).
+- Calibration (calibration.py): Platt scaling fitted on the held-out predictions, kept when it helps, folded into
+  the trees; the threshold and every decision metric are computed on the calibrated predictions.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +34,7 @@ from tqdm.auto import tqdm
 from credit_core import homecredit, population
 from credit_core.explain import counterfactual, recompute
 from credit_core.model import ModelBundle
-from credit_pipeline.train import bundle_writer, calibration, card, evaluate, fairness, fit, threshold
+from credit_pipeline.train import bundle_writer, calibration, card, effects, evaluate, fairness, fit, threshold, tuning
 from credit_pipeline.train.config import TrainConfig
 from credit_pipeline.train.data import TrainingData
 
@@ -41,13 +49,21 @@ class TrainResult:
 
 @dataclass
 class _Fitted:
-    model: CatBoostClassifier  # the model to deploy
+    deploy: Callable[[], CatBoostClassifier]  # the model to deploy (a refit on every row with `cv`: on demand)
     eval_idx: np.ndarray  # rows behind the held-out predictions
     p_eval: np.ndarray
     iterations: int
     n_fit: int  # rows the deployed model was fitted on (early-stopping subset included)
     evaluation: str  # "oof-<k>fold" | "holdout"
     cv: dict[str, Any] | None
+
+
+@dataclass
+class _Choice:
+    fitted: _Fitted
+    config: TrainConfig | None  # None: CatBoost's defaults
+    baseline_auc: float | None  # None without a tuning budget
+    tuning: dict[str, Any] | None
 
 
 def train(data: TrainingData, config: TrainConfig, models_dir: Path) -> TrainResult:
@@ -58,20 +74,26 @@ def train(data: TrainingData, config: TrainConfig, models_dir: Path) -> TrainRes
     y = data.target
     config = config.for_rows(len(y))
     pool = fit.make_pool(data.frame, y, data.feature_names, data.categorical_features)
-    fitted = _fit_and_predict(pool, y, config)
+    choice = _choose_and_fit(pool, y, config)
+    fitted = choice.fitted
+    idx = fitted.eval_idx
+    calibrated = calibration.calibrate(y[idx], fitted.p_eval, config.seed)
+    deployed = calibration.fold_into(fitted.deploy(), calibrated.scaling)
     train_seconds = time.perf_counter() - started
     steps.update()
 
     steps.set_postfix_str("report")
-    idx = fitted.eval_idx
     truth = data.truth[idx] if data.truth is not None else None
     groups = (_take(data.gender, idx), _take(data.age_years, idx))
-    report = evaluation_report(y[idx], fitted.p_eval, config, groups, truth)
+    report = evaluation_report(y[idx], calibrated.p, config, groups, truth, calibrated.report)
     report |= {"evaluation": fitted.evaluation, "cv": fitted.cv, "n_train": data.n, "n_fit": fitted.n_fit,
                "n_features": len(data.feature_names), "train_seconds": train_seconds,
                "iterations": fitted.iterations}
-    p_all = fitted.model.predict_proba(pool, thread_count=config.thread_count)[:, 1]
-    report["counterfactual"] = counterfactual_share(data, fitted.model, p_all, report["threshold"], config)
+    if choice.tuning is not None:
+        report |= {"baseline_auc": choice.baseline_auc, "tuning": choice.tuning}
+    report["feature_effects"] = effects.feature_effects(deployed, data, y)
+    p_all = deployed.predict_proba(pool, thread_count=config.thread_count)[:, 1]
+    report["counterfactual"] = counterfactual_share(data, deployed, p_all, report["threshold"], config)
     steps.update()
 
     steps.set_postfix_str("bundle")
@@ -79,12 +101,12 @@ def train(data: TrainingData, config: TrainConfig, models_dir: Path) -> TrainRes
     data_fingerprint = bundle_writer.fingerprint(data.frame)
     version = bundle_writer.make_version(created_at, data_fingerprint, models_dir)
     report["version"] = version
-    metadata = bundle_metadata(data, config, report, version, created_at, data_fingerprint)
+    metadata = bundle_metadata(data, choice.config, config, report, version, created_at, data_fingerprint)
     feature_frame = data.frame.select(data.feature_names)
     summary = population.summarise(feature_frame, y, p_all, categorical=data.categorical_features)
     reference = bundle_writer.reference_sample(data.frame, p_all, config.reference_size, config.seed)
     path = bundle_writer.write_bundle(
-        models_dir, version, fitted.model, metadata, report, reference, summary,
+        models_dir, version, deployed, metadata, report, reference, summary,
         card.render_markdown(metadata, report), card.render_html(metadata, report),
     )
     steps.update()
@@ -106,26 +128,65 @@ def counterfactual_share(data: TrainingData, fitted: CatBoostClassifier, p_all: 
     return {**share, "seconds": round(time.perf_counter() - started, 2)}
 
 
-def _fit_and_predict(pool: Pool, y: np.ndarray, config: TrainConfig) -> _Fitted:
+def _choose_and_fit(pool: Pool, y: np.ndarray, config: TrainConfig) -> _Choice:
+    """The configuration to ship and its held-out predictions (see the protocol above)."""
+    if config.tune_minutes <= 0:
+        return _Choice(_fit_and_predict(pool, y, config), config, None, None)
+    every = np.arange(len(y))
+    search_rows = every if config.cv else fit.split(y, every, config.holdout_fraction, config.seed)[0]
+    search = tuning.search(pool, y, search_rows, config)
+    best = search.best
+    assert best is not None  # the first trial always completes
+    tuned_config = tuning.apply(config, best["params"])
+    tuned = _fit_and_predict(pool, y, tuned_config)
+    baseline = _fit_and_predict(pool, y, config, defaults=True)
+    baseline_auc = _auc(y, baseline)
+    if _auc(y, tuned) < baseline_auc:
+        return _Choice(baseline, None, baseline_auc, search.summary(
+            "baseline", "the best trial scored below CatBoost's defaults on the evaluation rows"))
+    return _Choice(tuned, tuned_config, baseline_auc, search.summary(
+        "tuned", "the best trial scored at least as high as CatBoost's defaults on the evaluation rows"))
+
+
+def _auc(y: np.ndarray, fitted: _Fitted) -> float:
+    return float(evaluate.scores(y[fitted.eval_idx], fitted.p_eval)["auc"])
+
+
+def _fit_and_predict(pool: Pool, y: np.ndarray, config: TrainConfig, *, defaults: bool = False) -> _Fitted:
+    """Held-out predictions of `config` (or of CatBoost's defaults) and how to get the model to deploy."""
     if config.cv:
-        cv = fit.cross_validate(pool, y, config)
-        final = fit.fit_fixed(pool, cv.mean_iterations, config)
+        cv = fit.cross_validate(pool, y, config, defaults=defaults)
+        iterations = cv.mean_iterations
+
+        def refit() -> CatBoostClassifier:
+            if defaults:
+                return fit.fit_defaults(pool, None, config, desc="final fit (defaults)").model
+            return fit.fit_fixed(pool, iterations, config)
+
         info = {"k": config.cv, "fold_auc": cv.fold_auc, "iterations": cv.iterations}
-        return _Fitted(final, np.arange(len(y)), cv.oof, cv.mean_iterations, len(y), f"oof-{config.cv}fold", info)
+        return _Fitted(refit, np.arange(len(y)), cv.oof, iterations, len(y), f"oof-{config.cv}fold", info)
     fit_idx, eval_idx = fit.split(y, np.arange(len(y)), config.holdout_fraction, config.seed)
-    stopped = fit.fit_early_stopped(pool, y, fit_idx, config, desc="hold-out fit")
+    stopped = (fit.fit_defaults(pool, fit_idx, config, desc="hold-out fit (defaults)") if defaults
+               else fit.fit_early_stopped(pool, y, fit_idx, config, desc="hold-out fit"))
     p_eval = stopped.model.predict_proba(pool.slice(eval_idx), thread_count=config.thread_count)[:, 1]
-    return _Fitted(stopped.model, eval_idx, p_eval, stopped.iterations, len(fit_idx), "holdout", None)
+    return _Fitted(lambda: stopped.model, eval_idx, p_eval, stopped.iterations, len(fit_idx), "holdout", None)
 
 
 def evaluation_report(y: np.ndarray, p: np.ndarray, config: TrainConfig,
                       groups: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
-                      truth: np.ndarray | None = None) -> dict[str, Any]:
-    """Metrics, threshold, costs, curves, calibration and fairness of held-out predictions `p`."""
+                      truth: np.ndarray | None = None,
+                      calibration_report: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Metrics, threshold, costs, curves, calibration and fairness of held-out predictions `p` (already calibrated
+    when `calibration_report` says how; else they are reported as they are)."""
     t = threshold.best_threshold(y, p, config.cost_fn, config.cost_fp)
     at_t = threshold.confusion(y, p, t)
     cost = at_t.cost(config.cost_fn, config.cost_fp)
-    table = calibration.calibration_table(y, p)
+    if calibration_report is None:
+        table = calibration.calibration_table(y, p)
+        ece = calibration.expected_calibration_error(table)
+        brier = calibration.brier(y, p)
+        calibration_report = {"method": "none", "brier_raw": brier, "brier": brier, "ece_raw": ece, "ece": ece,
+                              "reliability": table}
     report: dict[str, Any] = {
         **evaluate.scores(y, p),
         "threshold": t,
@@ -141,8 +202,8 @@ def evaluation_report(y: np.ndarray, p: np.ndarray, config: TrainConfig,
         "approval_rate": float(np.mean(p < t)),
         "n_evaluated": len(y),
         "cost_curve": threshold.cost_curve(y, p, config.cost_fn, config.cost_fp),
-        "calibration": table,
-        "calibration_error": calibration.expected_calibration_error(table),
+        "calibration": calibration_report,
+        "calibration_error": calibration_report["ece"],
         "roc_curve": evaluate.roc_points(y, p),
         "pr_curve": evaluate.pr_points(y, p),
         "fairness": fairness.fairness_report(y, p, t, *groups),
@@ -152,8 +213,9 @@ def evaluation_report(y: np.ndarray, p: np.ndarray, config: TrainConfig,
     return report
 
 
-def bundle_metadata(data: TrainingData, config: TrainConfig, report: dict[str, Any], version: str,
-                    created_at: datetime, data_fingerprint: str) -> dict[str, Any]:
+def bundle_metadata(data: TrainingData, shipped: TrainConfig | None, config: TrainConfig, report: dict[str, Any],
+                    version: str, created_at: datetime, data_fingerprint: str) -> dict[str, Any]:
+    """`shipped`: the configuration of the deployed model (None: CatBoost's defaults); `config` the run's settings."""
     metric_keys = ("auc", "pr_auc", "brier", "log_loss", "ks", "business_cost", "business_cost_per_client",
                    "business_cost_at_0_5", "calibration_error", "oracle_auc", "evaluation")
     y = data.target
@@ -178,8 +240,10 @@ def bundle_metadata(data: TrainingData, config: TrainConfig, report: dict[str, A
             "holdout_fraction": None if config.cv else config.holdout_fraction,
             "iterations": report["iterations"],
             "train_seconds": report["train_seconds"],
-            "class_imbalance": "no class weights (calibrated probabilities); cost-based decision threshold",
-            "params": fit_params(config),
+            "class_imbalance": _class_imbalance(shipped),
+            "calibration": report["calibration"]["method"],
+            "params": fit_params(shipped) if shipped is not None else {
+                "catboost_defaults": True, **config.default_params()},
         },
         "libraries": bundle_writer.library_versions(),
     }
@@ -187,9 +251,16 @@ def bundle_metadata(data: TrainingData, config: TrainConfig, report: dict[str, A
 
 def fit_params(config: TrainConfig) -> dict[str, Any]:
     params = config.catboost_params()
-    return {k: params[k] for k in ("loss_function", "learning_rate", "depth", "l2_leaf_reg", "rsm", "border_count",
-                                   "max_ctr_complexity", "one_hot_max_size", "random_seed", "thread_count")} | {
-        "early_stopping_rounds": config.early_stopping_rounds}
+    keys = ("loss_function", "learning_rate", "depth", "l2_leaf_reg", "rsm", "border_count", "max_ctr_complexity",
+            "one_hot_max_size", "boosting_type", "auto_class_weights", "random_seed", "thread_count")
+    return {k: params[k] for k in keys if k in params} | {"early_stopping_rounds": config.early_stopping_rounds}
+
+
+def _class_imbalance(shipped: TrainConfig | None) -> str:
+    weights = shipped.auto_class_weights if shipped is not None else None
+    if weights:
+        return f"class weights {weights} in training, probabilities recalibrated (Platt); cost-based threshold"
+    return "no class weights; cost-based decision threshold"
 
 
 def _take(values: np.ndarray | None, idx: np.ndarray) -> np.ndarray | None:
