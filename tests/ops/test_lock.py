@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -41,6 +42,25 @@ def test_every_pin_has_hashes() -> None:
 @pytest.mark.parametrize("image", IMAGES)
 def test_images_carry_no_development_tool(image: str) -> None:
     assert not NEVER_IN_IMAGES & set(pinned(image))
+
+
+CATBOOST_PLOTTING = {"plotly", "matplotlib", "graphviz"}
+
+
+def test_images_leave_out_catboosts_plotting_libraries_which_nothing_imports() -> None:
+    """bin/lock drops CatBoost's plotting dependencies from the image exports: importing every service, the CLI and
+    the training code must not import them. (No image carries pyarrow either: pandas and polars import it only when
+    it is installed; deploy/compose-test runs the images without it.)"""
+    for image in IMAGES:
+        assert not (CATBOOST_PLOTTING | {"pyarrow"}) & set(pinned(image)), image
+    probe = (
+        "import sys, catboost, credit_scoring.main, credit_explain.main, credit_web.main, credit_cli.main\n"
+        "import credit_pipeline.train.pipeline, credit_pipeline.train.fit\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'plotly', 'matplotlib', 'graphviz'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_each_service_gets_its_own_libraries() -> None:
