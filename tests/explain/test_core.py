@@ -31,6 +31,17 @@ def test_shap_agrees_with_shap_library(tiny: Tiny) -> None:
     np.testing.assert_allclose(ours.values, theirs, atol=1e-9)
 
 
+def test_shap_base_value_of_no_rows_is_the_libraries_expected_value(tiny: Tiny) -> None:
+    import shap
+
+    bundle, frame = tiny
+    empty = shap_values.compute(bundle, frame.head(0))
+    assert empty.values.shape == (0, len(bundle.feature_names))
+    expected = float(np.ravel(shap.TreeExplainer(bundle.model).expected_value)[0])
+    assert empty.base_value == pytest.approx(expected, abs=1e-9)
+    assert empty.base_value == pytest.approx(shap_values.compute(bundle, frame.head(3)).base_value, abs=1e-12)
+
+
 def test_shap_bytes_round_trip() -> None:
     v = np.array([0.1, -2.5, np.pi])
     assert np.array_equal(shap_values.from_bytes(shap_values.to_bytes(v)), v)

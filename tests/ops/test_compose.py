@@ -2,7 +2,9 @@
 
 Checks: the compose-spec JSON schema; each built service's Dockerfile, target stage and COPY sources; each command
 resolves (an importable ASGI app for uvicorn, a real `credit` command); each environment variable is a setting the
-service reads; slim base, non-root user, healthchecks, restart policies; only web is published.
+service reads; slim base, non-root user, healthchecks, restart policies; only the balancer is published (and
+Grafana, in the optional observability profile); the balancer's backends are the services' ports; the local-base
+override names only services of the file. The stack itself is built and run by deploy/compose-test (.ci/run).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from functools import cache
@@ -22,6 +25,8 @@ from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "deploy" / "docker-compose.yml"
+LOCAL_OVERRIDE = ROOT / "deploy" / "compose.local.yml"
+HAPROXY_CFG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 APP_SERVICES = ("bootstrap", "scoring", "explain", "web")
 LONG_RUNNING = ("scoring", "explain", "web")
 # Read by uvicorn or the official postgres image, not by our settings.
@@ -98,10 +103,12 @@ def test_compose_file_follows_the_compose_spec() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_expected_services_and_only_web_published() -> None:
+def test_the_expected_services_and_only_the_balancer_published() -> None:
     services = compose()["services"]
-    assert set(services) == {"db", *APP_SERVICES}
-    assert [name for name, spec in services.items() if spec.get("ports")] == ["web"]
+    assert set(services) == {"db", "lb", *APP_SERVICES, "prometheus", "grafana"}
+    published = [name for name, spec in services.items() if spec.get("ports")]
+    assert published == ["lb", "grafana"]
+    assert service("grafana")["profiles"] == ["observability"] == service("prometheus")["profiles"]
     assert service("db")["image"].startswith("postgres:")
     assert "healthcheck" in service("db") and service("db")["volumes"]
 
@@ -225,7 +232,41 @@ def test_secrets_come_from_the_environment_not_the_file() -> None:
         values = re.findall(rf"^\s*{secret}:\s*(\S+)", text, flags=re.MULTILINE)
         assert values and all(v.startswith("${") for v in values), f"{secret} must come from the environment"
     web = _environment("web")
-    assert web["SCORING_URL"] == "http://scoring:8001" and web["EXPLAIN_URL"] == "http://explain:8002"
+    assert web["SCORING_URL"] == "http://lb:8001" and web["EXPLAIN_URL"] == "http://lb:8002"
+
+
+def test_the_balancer_spreads_each_service_over_its_replicas() -> None:
+    """Every backend is a DNS server template on the service's compose name and port, health-checked on /healthz;
+    the services scaled by `replicas` publish nothing themselves (the balancer's ports are the way in)."""
+    config = HAPROXY_CFG.read_text()
+    for name, port in (("web", 8000), ("scoring", 8001), ("explain", 8002)):
+        backend = re.split(rf"^backend {name}$", config, flags=re.MULTILINE)[1].split("\n\n", 1)[0]
+        assert re.search(rf"server-template {name} \d+ {name}:{port}", backend), backend
+        assert "option httpchk GET /healthz" in backend
+        assert re.search(rf"bind :{port}\b", config)
+        assert "replicas" in service(name)["deploy"] and not service(name).get("ports")
+    assert "resolvers docker" in config and "127.0.0.11:53" in config
+    done = subprocess.run(["haproxy", "-c", "-f", str(HAPROXY_CFG)], capture_output=True, text=True, check=False) \
+        if shutil.which("haproxy") else None
+    assert done is None or done.returncode == 0, done.stdout + done.stderr if done else ""
+
+
+def test_local_override_only_swaps_base_images() -> None:
+    override: dict[str, Any] = YAML(typ="safe").load(LOCAL_OVERRIDE.read_text())
+    assert set(override["services"]) <= set(compose()["services"])
+    for name, spec in override["services"].items():
+        assert set(spec) <= {"image", "build"}, name
+        for arg in (spec.get("build") or {}).get("args", {}).values():
+            assert str(arg).startswith("local/"), (name, arg)
+    assert override["services"]["db"]["image"].startswith("local/")
+
+
+def test_both_ignore_files_agree() -> None:
+    """The classic builder reads the context's .dockerignore, BuildKit the Dockerfile's: the same rules."""
+    def rules(path: Path) -> list[str]:
+        return [line for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+
+    assert rules(ROOT / ".dockerignore") == rules(ROOT / "deploy" / "docker" / "Dockerfile.dockerignore")
 
 
 def _ignored(relative: str, patterns: list[str]) -> bool:

@@ -30,16 +30,19 @@ class ShapBatch:
 
 def compute(bundle: BundleLike, frame: pl.DataFrame, *, thread_count: int = -1) -> ShapBatch:
     """Exact SHAP values of every row of `frame` (catalogue feature columns; extra columns are ignored)."""
+    if frame.height == 0:  # CatBoost refuses an empty Pool
+        empty = np.zeros((0, len(bundle.feature_names)), dtype=np.float64)
+        return ShapBatch(list(bundle.feature_names), _expected_value(bundle, frame), empty)
     matrix = bundle.model.get_feature_importance(pool(bundle, frame), type="ShapValues", thread_count=thread_count)
     matrix = np.asarray(matrix, dtype=np.float64)
-    base = float(matrix[0, -1]) if len(matrix) else float(_expected_value(bundle))
-    return ShapBatch(list(bundle.feature_names), base, np.ascontiguousarray(matrix[:, :-1]))
+    return ShapBatch(list(bundle.feature_names), float(matrix[0, -1]), np.ascontiguousarray(matrix[:, :-1]))
 
 
-def _expected_value(bundle: BundleLike) -> float:
-    import shap
-
-    return float(np.ravel(shap.TreeExplainer(bundle.model).expected_value)[0])
+def _expected_value(bundle: BundleLike, frame: pl.DataFrame) -> float:
+    """The base value with no rows to read it from: CatBoost's SHAP base column is the same for every row, so it is
+    read off one all-null row of the same schema (the `shap` library is a test reference only, not a dependency)."""
+    matrix = bundle.model.get_feature_importance(pool(bundle, frame.clear(n=1)), type="ShapValues", thread_count=1)
+    return float(np.asarray(matrix, dtype=np.float64)[0, -1])
 
 
 def to_bytes(values: np.ndarray) -> bytes:
