@@ -370,7 +370,7 @@ def test_model_page_charts(report: dict[str, Any]) -> None:
 
     cal = charts.calibration(report, "en")
     spec = _check_common(cal, "en")
-    assert len(cal.table or []) == len(report["calibration"])
+    assert len(cal.table or []) == len(report["calibration"]["reliability"])
     assert f"{100 * report['calibration_error']:.1f}%" in cal.alt_text
 
     cm = charts.confusion_matrix(report, "fr")

@@ -115,7 +115,9 @@ def cost_curve(report: dict[str, Any], lang: str) -> ChartSpec:
 
 @unvalidated
 def calibration(report: dict[str, Any], lang: str) -> ChartSpec:
-    table_rows = report.get("calibration") or []
+    # Reports since issue 18 hold {"method", "brier", "ece", "reliability": [...]}; older bundles hold the list.
+    stored = report.get("calibration")
+    table_rows = stored.get("reliability", []) if isinstance(stored, dict) else (stored or [])
     rows: list[dict[str, Any]] = [
         {"bin": int(r["bin"]), "predicted": rounded(r["mean_predicted"]), "observed": rounded(r["observed_rate"]),
          "n": int(r["n"])} for r in table_rows]
