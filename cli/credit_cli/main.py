@@ -9,7 +9,7 @@ from credit_cli import apikey, bench, data, db, features, model, run, train, use
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Prêt à dépenser credit scoring.")
 app.add_typer(data.app, name="data", help="Generate, check and load Home Credit data.")
 app.add_typer(features.app, name="features", help="Build per-client features.")
-app.add_typer(model.app, name="model", help="List and activate model versions.")
+app.add_typer(model.app, name="model", help="List, activate, shadow and promote model versions.")
 app.add_typer(apikey.app, name="apikey", help="Manage API keys of the scoring and explain services.")
 app.add_typer(user.app, name="user", help="Manage dashboard users.")
 app.add_typer(bench.app, name="bench", help="Benchmarks that print figures.")

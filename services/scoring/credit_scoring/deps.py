@@ -9,6 +9,7 @@ import asyncpg
 from fastapi import Depends, Request
 
 from credit_core.scoring.scorer import Scorer
+from credit_core.scoring.shadow import ShadowScorer
 from credit_core.service.auth import CallerDep, require_api_key
 from credit_core.service.database import connection
 from credit_core.service.model_holder import ModelHolder
@@ -17,7 +18,7 @@ from credit_core.service.problems import ProblemError
 from credit_scoring.config import ScoringSettings
 
 __all__ = ["CallerDep", "ConnectionDep", "HolderDep", "PoolDep", "RequestIdDep", "ScorerDep", "SettingsDep",
-           "require_api_key"]
+           "ShadowDep", "require_api_key"]
 
 
 async def get_settings(request: Request) -> ScoringSettings:
@@ -49,6 +50,12 @@ async def get_pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
+async def get_shadow(request: Request) -> ShadowScorer | None:
+    """The challenger's background scorer (it does nothing while no challenger is set)."""
+    shadow: ShadowScorer | None = getattr(request.app.state, "shadow", None)
+    return shadow
+
+
 async def get_request_id(request: Request) -> str | None:
     return request_id(request.scope)
 
@@ -58,4 +65,5 @@ HolderDep = Annotated[ModelHolder[Scorer], Depends(get_holder)]
 ScorerDep = Annotated[Scorer, Depends(get_scorer)]
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+ShadowDep = Annotated[ShadowScorer | None, Depends(get_shadow)]
 RequestIdDep = Annotated[str | None, Depends(get_request_id)]

@@ -17,6 +17,7 @@ from credit_core import db
 from credit_core.model import ModelBundle
 from credit_core.scoring.coalescer import ScoreCoalescer
 from credit_core.scoring.scorer import Scorer
+from credit_core.scoring.shadow import ShadowScorer
 from credit_core.service import app as service_app
 from credit_core.service import auth, observability
 from credit_core.service.database import create_raw_pool, create_service_engine
@@ -67,7 +68,6 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
         pool = await create_raw_pool(url, max_size=config.db_pool_size,
                                      synchronous_commit=config.audit_synchronous_commit,
                                      application_name=APPLICATION_NAME)
-        coalescer = ScoreCoalescer(pool)
         sessions = db.session_factory(engine)
         load = bundle_loader or ModelBundle.load
 
@@ -75,9 +75,16 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
             return Scorer(load(path), compile_in_background=True)
 
         holder = ModelHolder(sessions, config.model_poll_seconds, loader=load_scorer, models_dir=config.models_dir)
+        challenger = ModelHolder(sessions, config.model_poll_seconds, loader=load_scorer,
+                                 models_dir=config.models_dir, challenger=True)
+        shadow = ShadowScorer(pool, lambda: challenger.bundle)
+        coalescer = ScoreCoalescer(pool, events=config.events_on, shadow=shadow)
         app.state.engine, app.state.pool, app.state.holder, app.state.coalescer = engine, pool, holder, coalescer
+        app.state.challenger, app.state.shadow = challenger, shadow
         app.state.key_verifier = auth.KeyVerifier(sessions)
         await holder.start()
+        await challenger.start()
+        shadow.start()
         coalescer.start()
         service_app.freeze_startup_heap()
         refreeze = asyncio.create_task(_freeze_once_compiled(holder))
@@ -86,6 +93,8 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
         finally:
             refreeze.cancel()
             await coalescer.stop()
+            await shadow.stop()
+            await challenger.stop()
             await holder.stop()
             try:
                 await asyncio.wait_for(pool.close(), timeout=5)
