@@ -77,6 +77,10 @@ async def test_challenger_scores_beside_the_decision(client: httpx.AsyncClient, 
     assert [rows[i].probability for i in ids] == pytest.approx(expected.probabilities, abs=1e-12)
     assert [rows[i].decision for i in ids] == expected.decisions
 
+    compared = (await client.get("/v1/model/monitoring")).json()["challenger"]
+    assert compared["challenger_version"] == challenger_registered and compared["n"] >= len(ids)
+    assert 0 <= compared["agreement_rate"] <= 1 and sum(compared["challenger"]["histogram"]) == compared["n"]
+
 
 class _HeldChallenger:
     """A challenger whose scoring waits until the test releases it."""

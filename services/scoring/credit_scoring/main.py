@@ -23,7 +23,9 @@ from credit_core.service import auth, observability
 from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
+from credit_core.tasks import cancel_and_wait
 from credit_scoring.config import ScoringSettings
+from credit_scoring.monitoring import MonitoringMetrics
 from credit_scoring.routes import advisor, decisions, health, kserve, model, score
 
 APPLICATION_NAME = "credit-scoring"  # the raw pool's connections, as pg_stat_activity shows them
@@ -60,6 +62,7 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
     """The service; `bundle_loader` (path -> bundle) defaults to credit_core.model.ModelBundle.load."""
     config = settings if isinstance(settings, ScoringSettings) else ScoringSettings(**settings.model_dump())
     metrics = observability.Metrics("scoring")
+    monitoring_metrics = MonitoringMetrics(metrics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,10 +91,12 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
         coalescer.start()
         service_app.freeze_startup_heap()
         refreeze = asyncio.create_task(_freeze_once_compiled(holder))
+        monitoring = asyncio.create_task(monitoring_metrics.run(pool, shadow), name="monitoring-metrics")
         try:
             yield
         finally:
             refreeze.cancel()
+            await cancel_and_wait(monitoring)
             await coalescer.stop()
             await shadow.stop()
             await challenger.stop()
