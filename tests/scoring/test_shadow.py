@@ -83,11 +83,12 @@ async def test_challenger_scores_beside_the_decision(client: httpx.AsyncClient, 
 
 
 class _HeldChallenger:
-    """A challenger whose scoring waits until the test releases it."""
+    """A challenger whose scoring waits until the test releases it (a slow one: scored in a thread, like a model
+    CatBoost scores)."""
 
     def __init__(self, inner: Scorer) -> None:
         self.inner, self.entered, self.release, self.calls = inner, threading.Event(), threading.Event(), 0
-        self.version, self.needs_categories = inner.version, inner.needs_categories
+        self.version, self.needs_categories = inner.version, True
 
     def predict(self, records: Sequence[Any]) -> Scores:
         self.calls += 1
