@@ -207,7 +207,8 @@ class DecisionShadow(Base):
 
     __tablename__ = "decision_shadow"
 
-    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True)
+    # decision.id, without a foreign key: its check would lock the decision row per shadow row (append-only audit)
+    decision_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     model_version: Mapped[str] = mapped_column(sa.Text, index=True)
     probability: Mapped[float] = mapped_column(sa.Double)
     threshold: Mapped[float] = mapped_column(sa.Double)

@@ -39,8 +39,7 @@ def upgrade() -> None:
     sa.Column('threshold', sa.Double(), nullable=False),
     sa.Column('decision', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.ForeignKeyConstraint(['decision_id'], ['decision.id'], name=op.f('fk_decision_shadow_decision_id_decision'),
-                            ondelete='CASCADE'),
+    # No foreign key: its check locks the decision row for every shadow row (the audit table is append-only).
     sa.PrimaryKeyConstraint('decision_id', name=op.f('pk_decision_shadow'))
     )
     op.create_index(op.f('ix_decision_shadow_model_version'), 'decision_shadow', ['model_version'], unique=False)

@@ -49,7 +49,9 @@ async def _challenger_loaded(app: FastAPI) -> None:
 
 
 async def _is_loaded(app: FastAPI) -> bool:
-    return app.state.challenger.bundle is not None
+    """Loaded, and its evaluator compiled (the shadow skips traffic until then)."""
+    challenger = app.state.challenger.bundle
+    return challenger is not None and challenger.compiled.is_set()
 
 
 async def test_challenger_scores_beside_the_decision(client: httpx.AsyncClient, app: FastAPI,
@@ -88,7 +90,7 @@ class _HeldChallenger:
 
     def __init__(self, inner: Scorer) -> None:
         self.inner, self.entered, self.release, self.calls = inner, threading.Event(), threading.Event(), 0
-        self.version, self.needs_categories = inner.version, True
+        self.version, self.needs_categories, self.compiled = inner.version, True, inner.compiled
 
     def predict(self, records: Sequence[Any]) -> Scores:
         self.calls += 1

@@ -3,15 +3,18 @@
 Scoring hands each audited batch to `ShadowScorer.submit` only after its decisions are stored and its answers are
 resolved, and `submit` never waits: it appends to a bounded queue, and drops the batch (counted in `dropped`) when
 the challenger lags `max_pending` batches behind. So the answer neither waits on the challenger nor changes with
-it, and a slow challenger costs skipped comparisons, never latency. The worker scores in a thread (CPU work off
-the event loop) and stores the challenger's probability and decision beside the decision (`decision_shadow`, one
-INSERT a batch, on its own pooled connection).
+it. Its CPU is bounded too: the worker rests `REST_FACTOR` times as long as each job took, so it uses at most
+1/(1 + REST_FACTOR) of the event loop however busy the service is (under saturation it samples the traffic
+rather than taking CPU from it), and it skips traffic until the challenger's tree evaluator is compiled (CatBoost
+per small batch would cost far more). It stores the challenger's probability and decision beside the decision
+(`decision_shadow`, one INSERT for several batches, on a pooled connection).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ from credit_core.tasks import cancel_and_wait
 log = logging.getLogger("credit.shadow")
 MAX_PENDING = 256  # batches waiting for the challenger; past this, new ones are dropped
 MAX_TAKE_ROWS = 1_024  # pending batches of known clients scored together (one predict, one INSERT)
+REST_FACTOR = 4.0  # at most ~20 % of the event loop's time for the challenger
 THREAD_ROWS = 256  # above this many rows (or with CatBoost scoring), predict in a thread, off the event loop
 
 _STORE = """
@@ -50,8 +54,8 @@ class ShadowScorer:
     challenger or none takes effect at once."""
 
     def __init__(self, pool: asyncpg.Pool, challenger: Callable[[], Scorer | None], *,
-                 max_pending: int = MAX_PENDING) -> None:
-        self.pool, self.challenger, self.max_pending = pool, challenger, max_pending
+                 max_pending: int = MAX_PENDING, rest_factor: float = REST_FACTOR) -> None:
+        self.pool, self.challenger, self.max_pending, self.rest_factor = pool, challenger, max_pending, rest_factor
         self._jobs: deque[_Job] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -64,7 +68,7 @@ class ShadowScorer:
         challenger = self.challenger()
         if challenger is None or challenger.version == scores.model_version or not decision_ids:
             return
-        if len(self._jobs) >= self.max_pending:
+        if len(self._jobs) >= self.max_pending or not challenger.compiled.is_set():
             self.dropped += len(decision_ids)
             return
         self._jobs.append(_Job(scores.model_version, decision_ids, records, applications))
@@ -85,11 +89,13 @@ class ShadowScorer:
                 self._wakeup.clear()
                 continue
             job = self._take()
+            started = time.perf_counter()
             try:
                 await self._run(job)
             except Exception:  # never let the challenger stop: log, skip the batch, go on
                 self.dropped += len(job.decision_ids)
                 log.exception("challenger scoring failed for %d decision(s)", len(job.decision_ids))
+            await asyncio.sleep((time.perf_counter() - started) * self.rest_factor)
 
     def _take(self) -> _Job:
         """The next job, merged with the following ones of known clients: under load, one predict and one INSERT
