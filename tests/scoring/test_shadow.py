@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from credit_core import db, feature_store, registry
 from credit_core.model import ModelBundle
+from credit_core.monitoring import outcomes, performance
 from credit_core.scoring.scorer import Scorer
 from credit_core.scoring.scores import Scores
 from tests._waiting import HANG_SECONDS, until_async
@@ -82,6 +83,34 @@ async def test_challenger_scores_beside_the_decision(client: httpx.AsyncClient, 
     compared = (await client.get("/v1/model/monitoring")).json()["challenger"]
     assert compared["challenger_version"] == challenger_registered and compared["n"] >= len(ids)
     assert 0 <= compared["agreement_rate"] <= 1 and sum(compared["challenger"]["histogram"]) == compared["n"]
+
+
+async def test_challenger_auc_and_cost_on_outcomes(client: httpx.AsyncClient, app: FastAPI, scoring_env: ScoringEnv,
+                                                    challenger_registered: str) -> None:
+    await _challenger_loaded(app)
+    batch = (await client.post("/v1/score/batch", json={"client_ids": list(range(FIRST_ID + 100, FIRST_ID + 180))}
+                               )).json()
+    results = [item["result"] for item in batch["items"]]
+    ids = [r["decision_id"] for r in results]
+
+    async def all_stored() -> dict[int, Any] | None:
+        rows = await _shadow_rows(scoring_env, ids)
+        return rows if len(rows) == len(ids) else None
+
+    shadow = await until_async(all_stored, "the challenger's scores of the batch stored")
+    defaulted = [k % 3 == 0 for k in range(len(ids))]
+    lines = "".join(f",{d},{int(y)},2027-01-01\n" for d, y in zip(ids, defaulted, strict=True))
+    async with scoring_env.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        await outcomes.ingest(raw, outcomes.parse("client_id,decision_id,outcome,date\n" + lines), source="t")
+    compared = (await client.get("/v1/model/monitoring")).json()["challenger"]["outcomes"]
+    assert compared["n"] >= len(ids)
+    if compared["n"] == len(ids):  # only this test's outcomes: the figures can be recomputed here
+        assert compared["auc_champion"] == pytest.approx(
+            performance.auc(defaulted, [r["probability_default"] for r in results]))
+        assert compared["auc_challenger"] == pytest.approx(
+            performance.auc(defaulted, [shadow[i].probability for i in ids]))
+    assert compared["cost_champion"] is not None and compared["cost_challenger"] is not None
 
 
 class _HeldChallenger:
