@@ -110,6 +110,8 @@ def _print(summary: dict[str, Any]) -> None:
     drifted = summary["drifted_features"]
     typer.echo(f"model {summary['model_version']}: {summary['n_current']:,} current vs {summary['n_reference']:,} "
                f"reference applications ({summary['source']})")
+    if summary.get("small_sample"):
+        typer.echo("note: a small window: with so few applications, PSI flags noise too (widen --since)")
     typer.echo(f"drifted features: {len(drifted)} of {len(features)} ({summary['drifted_share']:.1%}), "
                f"PSI ≥ {summary['threshold']}")
     for row in features[:15]:

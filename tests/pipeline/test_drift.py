@@ -57,3 +57,14 @@ def test_unknown_shift_is_named() -> None:
     with pytest.raises(ValueError, match="older"):
         shift.parse("younger,older")
     assert shift.parse(" younger , category") == ("younger", "category")
+
+
+def test_performance_drift_on_outcomes() -> None:
+    rng = np.random.default_rng(1)
+    defaulted = rng.random(400) < 0.2
+    useless = rng.random(400)  # a model that lost its ranking power
+    result = drift._performance((defaulted, useless), evaluation_auc=0.76)
+    assert result is not None and result["n_outcomes"] == 400 and result["drifted"]
+    assert result["auc_change"] == pytest.approx(result["auc_current"] - 0.76)
+    few = drift._performance((defaulted[:10], useless[:10]), evaluation_auc=0.76)
+    assert few is not None and few["auc_current"] is None and not few["drifted"]

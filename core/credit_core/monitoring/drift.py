@@ -30,6 +30,9 @@ THRESHOLD = 0.2
 DISCRETE_MAX_VALUES = 20
 PREDICTION = "probability"
 MISSING = "(missing)"
+# Evidently's PSI bins numeric features in 30: with a few hundred applications, sampling noise alone reaches the
+# threshold (expected PSI of two samples of the same population ~ bins × (1/n_current + 1/n_reference)).
+SMALL_SAMPLE = 1_000
 PERFORMANCE_MIN_OUTCOMES = 50  # fewer known outcomes: no AUC reported (too noisy to compare)
 AUC_DROP_ALERT = 0.05  # AUC on outcomes this far below the evaluation AUC: performance drift
 
@@ -105,6 +108,7 @@ def compare(reference: Population, current: Population, *, model_version: str,
         "model_version": model_version, "method": METHOD, "threshold": THRESHOLD, "source": source,
         "window": None if window is None else {"start": _iso(window[0]), "end": _iso(window[1])},
         "n_reference": reference.features.height, "n_current": current.features.height,
+        "small_sample": current.features.height < SMALL_SAMPLE,
         "features": rows, "drifted_features": drifted,
         "drifted_share": len(drifted) / len(rows) if rows else 0.0,
         "untested_features": [n for n in features.FEATURE_NAMES if n not in testable],
