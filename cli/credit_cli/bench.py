@@ -16,6 +16,7 @@ import psutil
 import typer
 
 from credit_cli.bench_explain import explain
+from credit_cli.bench_relay import relay
 from credit_cli.bench_scoring import scoring
 from credit_cli.bench_soak import soak
 from credit_cli.bench_startup import startup
@@ -29,6 +30,7 @@ app.command("soak")(soak)
 app.command("explain")(explain)
 app.command("web")(web)
 app.command("startup")(startup)
+app.command("relay")(relay)
 
 
 @dataclass

@@ -20,12 +20,19 @@ def synth(
     out: Annotated[Path, typer.Option("--out", help="Output folder for the Kaggle-format CSV files.")] = Path(
         "synthetic"
     ),
+    shift: Annotated[str, typer.Option(
+        "--shift", help="Shift the population, for drift: younger, amounts, category (comma-separated).")] = "",
 ) -> None:
     """Write a realistic synthetic data set in the exact Home Credit (Kaggle) CSV format."""
     from credit_pipeline import synth as generator
+    from credit_pipeline.synth import shift as shifts
 
+    try:
+        chosen = shifts.parse(shift)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     started = time.perf_counter()
-    rows = generator.generate(clients, seed, out)
+    rows = generator.generate(clients, seed, out, shifts=chosen)
     seconds = time.perf_counter() - started
     total = sum(rows.values())
     for name, n in rows.items():

@@ -14,7 +14,7 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("list")
 def list_() -> None:
-    """Registered model versions, newest first (* = the one the services serve)."""
+    """Registered model versions, newest first (* = the one the services serve, ~ = the challenger)."""
     rows = with_database(lambda engine, _settings: _list(engine))
     if not rows:
         typer.echo("no model registered yet: run `credit train`")
@@ -22,7 +22,7 @@ def list_() -> None:
     typer.echo(f"  {'version':<24} {'created (UTC)':<20} {'AUC':>7} {'threshold':>9}  evaluation")
     for row in rows:
         auc = row.metrics.get("auc")
-        marker = "*" if row.is_active else " "
+        marker = "*" if row.is_active else "~" if row.is_challenger else " "
         typer.echo(
             f"{marker} {row.version:<24} {row.created_at:%Y-%m-%d %H:%M:%S}  "
             f"{'n/a' if auc is None else f'{auc:.4f}':>7} {row.threshold:>9.4f}  {row.metrics.get('evaluation', '')}"
@@ -39,6 +39,37 @@ def activate(version: str) -> None:
     except UnknownModelVersion as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"active model: {row.version} (threshold {row.threshold:.4f})")
+
+
+@app.command()
+def shadow(
+    version: Annotated[str | None, typer.Argument(help="The challenger; omit with --off")] = None,
+    off: Annotated[bool, typer.Option("--off", help="Stop shadow scoring")] = False,
+) -> None:
+    """Score every live request with VERSION too, in the background (never slowing or changing the answer); its
+    scores are stored beside the decisions and compared on the model page. `--off` stops it."""
+    from credit_core.registry import UnknownModelVersion
+
+    if (version is None) != off:
+        raise fail("give a VERSION, or --off")
+    try:
+        row = with_database(lambda engine, _settings: _set_challenger(engine, version))
+    except (UnknownModelVersion, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    typer.echo("no challenger: shadow scoring stopped" if row is None else
+               f"challenger: {row.version} (scored in the shadow of the active model)")
+
+
+@app.command()
+def promote() -> None:
+    """Make the challenger the served model (the usual hot activation) and stop shadowing it."""
+    from credit_core.registry import NoChallenger
+
+    try:
+        row = with_database(lambda engine, _settings: _promote(engine))
+    except NoChallenger as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"active model: {row.version} (threshold {row.threshold:.4f}), promoted from challenger")
 
 
 @app.command()
@@ -90,6 +121,20 @@ async def _activate(engine: Any, version: str) -> Any:
 
     async with db.session_factory(engine)() as session:
         return await registry.activate(session, version)
+
+
+async def _set_challenger(engine: Any, version: str | None) -> Any:
+    from credit_core import db, registry
+
+    async with db.session_factory(engine)() as session:
+        return await registry.set_challenger(session, version)
+
+
+async def _promote(engine: Any) -> Any:
+    from credit_core import db, registry
+
+    async with db.session_factory(engine)() as session:
+        return await registry.promote(session)
 
 
 async def register_bundle(engine: Any, meta: dict[str, Any], activate: bool) -> Any:

@@ -6,7 +6,7 @@ The seven raw Home Credit tables keep the exact original (upper-case) column nam
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -105,11 +105,15 @@ class ModelVersion(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(pg.JSONB)
     details: Mapped[dict[str, Any]] = mapped_column(pg.JSONB)
     is_active: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    # The challenger scored in the shadow of the active version (`credit model shadow`); at most one.
+    is_challenger: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     activated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (
         sa.Index("uq_model_version_one_active", "is_active", unique=True, postgresql_where=sa.text("is_active")),
+        sa.Index("uq_model_version_one_challenger", "is_challenger", unique=True,
+                 postgresql_where=sa.text("is_challenger")),
     )
 
 
@@ -204,3 +208,70 @@ class LoginThrottle(Base):
     key: Mapped[bytes] = mapped_column(sa.LargeBinary, primary_key=True)
     failures: Mapped[int] = mapped_column(sa.Integer)
     last_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
+class DecisionShadow(Base):
+    """The challenger's score of a live decision, written in the background after the answer (migration 0010)."""
+
+    __tablename__ = "decision_shadow"
+
+    # decision.id, without a foreign key: its check would lock the decision row per shadow row (append-only audit)
+    decision_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    model_version: Mapped[str] = mapped_column(sa.Text, index=True)
+    probability: Mapped[float] = mapped_column(sa.Double)
+    threshold: Mapped[float] = mapped_column(sa.Double)
+    decision: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
+class DecisionOutcome(Base):
+    """An observed outcome (defaulted or repaid) of a client, or of one decision (`credit outcomes ingest`)."""
+
+    __tablename__ = "decision_outcome"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id", ondelete="CASCADE"), index=True)
+    defaulted: Mapped[bool] = mapped_column(sa.Boolean)
+    outcome_date: Mapped[date] = mapped_column(sa.Date)
+    source: Mapped[str] = mapped_column(sa.Text)
+    ingested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+    __table_args__ = (
+        sa.CheckConstraint("(client_id IS NULL) <> (decision_id IS NULL)", name="client_or_decision"),
+    )
+
+
+class DecisionEvent(Base):
+    """The transactional outbox: one row per decision to announce, written in the audit row's transaction and
+    marked published by the relay once the broker acknowledged it (credit_core.events)."""
+
+    __tablename__ = "decision_event"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    decision_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    advisor_decision_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (
+        sa.CheckConstraint("(decision_id IS NULL) <> (advisor_decision_id IS NULL)", name="one_subject"),
+        sa.Index("ix_decision_event_unpublished", "id", postgresql_where=sa.text("published_at IS NULL")),
+    )
+
+
+class DriftReport(Base):
+    """A stored drift report: its summary, and where its full HTML report is (credit_core.monitoring)."""
+
+    __tablename__ = "drift_report"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    model_version: Mapped[str] = mapped_column(sa.Text, index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    window_start: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    window_end: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(sa.Text)
+    n_current: Mapped[int] = mapped_column(sa.Integer)
+    drifted_share: Mapped[float] = mapped_column(sa.Double)
+    summary: Mapped[dict[str, Any]] = mapped_column(pg.JSONB)
+    html_path: Mapped[str | None] = mapped_column(sa.Text)

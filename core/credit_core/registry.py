@@ -94,14 +94,69 @@ async def active_version_id(session: AsyncSession) -> str | None:
     return await session.scalar(sa.select(ModelVersion.version).where(ModelVersion.is_active))
 
 
+async def challenger_version(session: AsyncSession) -> ModelVersion | None:
+    return await session.scalar(sa.select(ModelVersion).where(ModelVersion.is_challenger))
+
+
+async def challenger_version_id(session: AsyncSession) -> str | None:
+    """The challenger's id (scored in the shadow of the active version), polled like the active one."""
+    return await session.scalar(sa.select(ModelVersion.version).where(ModelVersion.is_challenger))
+
+
+async def set_challenger(session: AsyncSession, version: str | None) -> ModelVersion | None:
+    """Make `version` the one challenger (None: no challenger any more); the active version cannot be one."""
+    try:
+        await session.execute(sa.select(sa.func.pg_advisory_xact_lock(_ACTIVATION_LOCK)))
+        if version is not None:
+            row = await session.get(ModelVersion, version, populate_existing=True)
+            if row is None:
+                raise UnknownModelVersion(version)
+            if row.is_active:
+                raise ValueError(f"{version} is the active version: a challenger is another version")
+        await session.execute(sa.update(ModelVersion).where(ModelVersion.is_challenger).values(is_challenger=False))
+        if version is not None:
+            await session.execute(sa.update(ModelVersion).where(ModelVersion.version == version)
+                                  .values(is_challenger=True))
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    return None if version is None else await session.get(ModelVersion, version, populate_existing=True)
+
+
+class NoChallenger(LookupError):
+    def __init__(self) -> None:
+        super().__init__("no challenger to promote (see `credit model shadow VERSION`)")
+
+
+async def promote(session: AsyncSession) -> ModelVersion:
+    """Make the challenger the active version (the services' usual hot activation) and stop shadowing it, in one
+    transaction; the former champion is simply no longer served."""
+    try:
+        await session.execute(sa.select(sa.func.pg_advisory_xact_lock(_ACTIVATION_LOCK)))
+        version = await session.scalar(sa.select(ModelVersion.version).where(ModelVersion.is_challenger))
+        if version is None:
+            raise NoChallenger
+        await session.execute(sa.update(ModelVersion).where(ModelVersion.is_challenger).values(is_challenger=False))
+        await _activate(session, version, locked=True)
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    row = await session.get(ModelVersion, version, populate_existing=True)
+    assert row is not None
+    return row
+
+
 def resolve_path(row: ModelVersion, models_dir: Path) -> Path:
     """The bundle directory of a registry row: its recorded path, else `models_dir/<version>` (moved or mounted)."""
     path = Path(row.path)
     return path if path.is_dir() else models_dir / row.version
 
 
-async def _activate(session: AsyncSession, version: str) -> None:
-    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(_ACTIVATION_LOCK)))
+async def _activate(session: AsyncSession, version: str, *, locked: bool = False) -> None:
+    if not locked:
+        await session.execute(sa.select(sa.func.pg_advisory_xact_lock(_ACTIVATION_LOCK)))
     exists = await session.scalar(sa.select(ModelVersion.version).where(ModelVersion.version == version))
     if exists is None:
         raise UnknownModelVersion(version)
@@ -112,7 +167,7 @@ async def _activate(session: AsyncSession, version: str) -> None:
     await session.execute(
         sa.update(ModelVersion)
         .where(ModelVersion.version == version, sa.not_(ModelVersion.is_active))
-        .values(is_active=True, activated_at=datetime.now(UTC))
+        .values(is_active=True, is_challenger=False, activated_at=datetime.now(UTC))
     )
 
 

@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     cost_false_negative: float = 10.0
     cost_false_positive: float = 1.0
 
+    # Decision events: the broker (nats://host:4222, JetStream). Empty (the default): no events, so scoring writes
+    # no outbox rows and there is nothing to relay. Set: scoring writes each decision's outbox row in its audit
+    # transaction and `credit events relay` publishes them (credit_core.events).
+    events_url: str = ""
+    events_subject: str = "credit.decisions"
+
     # How often services re-read the registry to pick up a newly activated model (seconds).
     model_poll_seconds: float = 2.0
     db_pool_size: int = 10

@@ -1,8 +1,9 @@
 """The decision audit trail (table `decision`): its one write path and its read.
 
 Every decision is stored before any response reports it. The write path is `record` (one caller and request id
-for the whole batch) and `record_each` (one per row); both take the connection they write on, so a caller that
-needs more rows in the same commit (an outbox) opens `conn.transaction()` around them.
+for the whole batch) and `record_each` (one per row); both take the connection they write on. With `events=True`
+each decision also gets its row in the outbox `decision_event` in the same transaction (credit_core.events
+relays them to the broker): in the same statement for a few rows, so announcing costs no extra round trip.
 
 A few rows go in one multi-row INSERT (one round trip). Big batches reserve their ids in one statement, then
 stream the rows with COPY in Postgres's binary format, encoded column by column with numpy (~0.3 µs a row,
@@ -28,12 +29,18 @@ PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
 DEFAULT_PURPOSE: Purpose = "api"
 
 _INSERT = """
-INSERT INTO decision (client_id, application_hash, model_version, probability, threshold, decision,
-                      feature_hash, caller, request_id, purpose)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[],
-                     $7::text[], $8::text[], $9::text[], $10::text[])
-RETURNING id, created_at
+WITH stored AS (
+    INSERT INTO decision (client_id, application_hash, model_version, probability, threshold, decision,
+                          feature_hash, caller, request_id, purpose)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[],
+                         $7::text[], $8::text[], $9::text[], $10::text[])
+    RETURNING id, created_at
+), announced AS (
+    INSERT INTO decision_event (decision_id) SELECT id FROM stored WHERE $11::boolean
+)
+SELECT id, created_at FROM stored ORDER BY id
 """
+_ANNOUNCE = "INSERT INTO decision_event (decision_id) SELECT unnest($1::bigint[])"
 _COLUMNS = ("id", "client_id", "application_hash", "model_version", "probability", "threshold", "decision",
             "feature_hash", "caller", "request_id", "created_at", "purpose")
 # The sequence is looked up once (MATERIALIZED), not per row: the lookup costs ~3 µs, nextval itself ~0.4 µs.
@@ -69,20 +76,25 @@ Scored = tuple[ScoreResult, Stored]  # a score and where its decision row is
 
 
 async def record(conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None,
-                 purpose: Purpose = DEFAULT_PURPOSE) -> Recorded:
-    """Insert one decision row per scored row; committed on return."""
+                 purpose: Purpose = DEFAULT_PURPOSE, events: bool = False) -> Recorded:
+    """Insert one decision row per scored row (and its outbox row with `events`); committed on return."""
     n = len(scores)
     if n >= COPY_FROM_ROWS:
-        return await _copy(conn, scores, caller=caller, request_id=request_id, purpose=purpose)
-    return await record_each(conn, scores, [caller] * n, [request_id] * n, [purpose] * n)
+        if not events:
+            return await _copy(conn, scores, caller=caller, request_id=request_id, purpose=purpose)
+        async with conn.transaction():
+            recorded = await _copy(conn, scores, caller=caller, request_id=request_id, purpose=purpose)
+            await conn.execute(_ANNOUNCE, recorded.decision_ids)
+        return recorded
+    return await record_each(conn, scores, [caller] * n, [request_id] * n, [purpose] * n, events=events)
 
 
 async def record_each(
     conn: asyncpg.Connection, scores: Scores, callers: Sequence[str], request_ids: Sequence[str | None],
-    purposes: Sequence[Purpose] | None = None,
+    purposes: Sequence[Purpose] | None = None, *, events: bool = False,
 ) -> Recorded:
-    """One multi-row INSERT (one round trip, committed on return) with a caller, request id and purpose per row
-    (purpose `api` when not given)."""
+    """One multi-row INSERT (one statement: one round trip, committed on return, with its outbox rows when
+    `events`) with a caller, request id and purpose per row (purpose `api` when not given)."""
     if not len(scores):
         return Recorded([], datetime.now(UTC))
     rows = await conn.fetch(
@@ -90,6 +102,7 @@ async def record_each(
         scores.probabilities, [scores.threshold] * len(scores), scores.decisions,
         scores.feature_hashes(), list(callers), list(request_ids),
         list(purposes) if purposes is not None else [DEFAULT_PURPOSE] * len(scores),
+        events,
     )
     return Recorded([row["id"] for row in rows], rows[0]["created_at"])
 
@@ -198,19 +211,22 @@ _ADVISOR = """
 INSERT INTO advisor_decision (client_id, decision_id, model_decision, final_decision, reason, username, display_name)
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at
 """
+_ANNOUNCE_ADVISOR = "INSERT INTO decision_event (advisor_decision_id) VALUES ($1)"
 
 
 async def record_advisor_decision(
     conn: asyncpg.Connection, scores: Scores, *, caller: str, request_id: str | None, final_decision: str,
-    reason: str | None, username: str, display_name: str | None = None,
+    reason: str | None, username: str, display_name: str | None = None, events: bool = False,
 ) -> tuple[Recorded, asyncpg.Record]:
     """The model decision (one scored client, purpose `decision`) and the advisor's decision on it, in one
-    transaction: both rows are stored, or neither."""
+    transaction: both rows are stored (with their two outbox rows when `events`), or none."""
     async with conn.transaction():
-        recorded = await record_each(conn, scores, [caller], [request_id], ["decision"])
+        recorded = await record_each(conn, scores, [caller], [request_id], ["decision"], events=events)
         advisor = await conn.fetchrow(_ADVISOR, scores.client_ids[0], recorded.decision_ids[0], scores.decisions[0],
                                       final_decision, reason, username, display_name)
-    assert advisor is not None  # INSERT ... RETURNING always returns the row
+        assert advisor is not None  # INSERT ... RETURNING always returns the row
+        if events:
+            await conn.execute(_ANNOUNCE_ADVISOR, advisor["id"])
     return recorded, advisor
 
 

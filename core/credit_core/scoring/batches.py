@@ -4,7 +4,8 @@ Big batches go by chunks, pipelined over the pool's connections: while chunk k i
 thread), chunk k+1's features are being read and chunk k-1's decisions written (COPY), so the database
 and the model work at the same time. The call returns only once every decision is stored.
 Results stay column by column (Scores, audit.Recorded) until the response is built.
-(One-client requests go through credit_core.scoring.coalescer instead.)
+(One-client requests go through credit_core.scoring.coalescer instead.) `events` writes each decision's outbox row
+in its audit transaction; a `shadow` gets each chunk once it is stored (credit_core.scoring.shadow).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from credit_core.scoring import audit
 from credit_core.scoring.application_features import Application
 from credit_core.scoring.scorer import Scorer
 from credit_core.scoring.scores import Scores
+from credit_core.scoring.shadow import ShadowScorer
 from credit_core.service.database import connection, with_retry
 
 
@@ -49,11 +51,11 @@ def items(chunks: Sequence[Chunk]) -> Iterator[audit.Scored | None]:
 
 
 async def _store(pool: asyncpg.Pool, scores: Scores, caller: str, request_id: str | None,
-                 purpose: audit.Purpose) -> audit.Recorded:
+                 purpose: audit.Purpose, events: bool) -> audit.Recorded:
     if not len(scores):
         return audit.Recorded([], datetime.now(UTC))
     async with connection(pool) as conn:  # a write: never retried
-        return await audit.record(conn, scores, caller=caller, request_id=request_id, purpose=purpose)
+        return await audit.record(conn, scores, caller=caller, request_id=request_id, purpose=purpose, events=events)
 
 
 async def _settle(tasks: Sequence[asyncio.Task[Any]]) -> list[Any]:
@@ -67,7 +69,8 @@ async def _settle(tasks: Sequence[asyncio.Task[Any]]) -> list[Any]:
 
 async def score_clients(
     pool: asyncpg.Pool, scorer: Scorer, client_ids: Sequence[int], *, caller: str, request_id: str | None,
-    chunk_size: int, purpose: audit.Purpose = audit.DEFAULT_PURPOSE,
+    chunk_size: int, purpose: audit.Purpose = audit.DEFAULT_PURPOSE, events: bool = False,
+    shadow: ShadowScorer | None = None,
 ) -> list[Chunk]:
     """Chunks covering the input in order (duplicates scored and audited once each; unknown ids not found)."""
     id_chunks = [client_ids[start:start + chunk_size] for start in range(0, len(client_ids), chunk_size)]
@@ -82,6 +85,7 @@ async def score_clients(
     reads = [asyncio.create_task(fetch(id_chunks[0]))] if id_chunks else []
     writes: list[asyncio.Task[audit.Recorded]] = []
     scored: list[tuple[Sequence[int], list[bool], Scores]] = []
+    shadowed: list[list[asyncpg.Record]] = []
     try:
         for k, chunk in enumerate(id_chunks):
             records = await reads[k]
@@ -91,16 +95,22 @@ async def score_clients(
             found = [c in by_id for c in chunk]
             present = [by_id[c] for c in chunk if c in by_id]
             scores = await asyncio.to_thread(scorer.predict, present)
-            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id, purpose)))
+            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id, purpose, events)))
             scored.append((chunk, found, scores))
+            shadowed.append(present)
     finally:
         recorded = await _settle([*writes, *reads[len(scored):]])
-    return [Chunk(chunk, found, scores, rec) for (chunk, found, scores), rec in zip(scored, recorded, strict=False)]
+    chunks = [Chunk(chunk, found, scores, rec) for (chunk, found, scores), rec in zip(scored, recorded, strict=False)]
+    if shadow is not None:
+        for done, present in zip(chunks, shadowed, strict=True):
+            shadow.submit(done.scores, done.recorded.decision_ids, records=present)
+    return chunks
 
 
 async def score_applications(
     pool: asyncpg.Pool, scorer: Scorer, applications: Sequence[Application], *, caller: str,
-    request_id: str | None, chunk_size: int, purpose: audit.Purpose = audit.DEFAULT_PURPOSE,
+    request_id: str | None, chunk_size: int, purpose: audit.Purpose = audit.DEFAULT_PURPOSE, events: bool = False,
+    shadow: ShadowScorer | None = None,
 ) -> list[Chunk]:
     """New applications, by chunks through the one feature pipeline; each chunk's write overlaps the next one's
     features. Every input is scored (found)."""
@@ -111,8 +121,11 @@ async def score_applications(
             chunk = applications[start:start + chunk_size]
             scores = await asyncio.to_thread(scorer.predict_applications, chunk)
             scored.append(scores)
-            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id, purpose)))
+            writes.append(asyncio.create_task(_store(pool, scores, caller, request_id, purpose, events)))
     finally:
         recorded = await _settle(writes)
+    if shadow is not None:
+        for k, (scores, rec) in enumerate(zip(scored, recorded, strict=True)):
+            shadow.submit(scores, rec.decision_ids, applications=applications[k * chunk_size:(k + 1) * chunk_size])
     return [Chunk(scores.client_ids, [True] * len(scores), scores, rec)
             for scores, rec in zip(scored, recorded, strict=True)]

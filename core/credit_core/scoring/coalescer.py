@@ -6,7 +6,8 @@ one prepared statement, score them in one model call, store all the decisions wi
 (committed when it returns), and only then resolve the futures. So a response never reports a decision
 that is not stored, and under load the per-request database and model costs shrink with the batch size;
 alone, a request pays one read and one write round trip. An error fails every request of its batch
-(a database error becomes the usual 503 problem).
+(a database error becomes the usual 503 problem). With `events`, each decision's outbox row goes in the same
+INSERT (audit.record_each); with a `shadow`, the batch goes to the challenger once its answers are resolved.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from credit_core import feature_store
 from credit_core.scoring import audit
 from credit_core.scoring.scorer import Scorer
 from credit_core.scoring.scores import Scores
+from credit_core.scoring.shadow import ShadowScorer
 from credit_core.service.database import HeldConnection
 from credit_core.tasks import cancel_and_wait
 
@@ -38,10 +40,11 @@ class _Pending:
     future: asyncio.Future[audit.Scored | None]
 
 
-def _audit_write(scores: Scores, group: list[_Pending]) -> Callable[[asyncpg.Connection], Awaitable[audit.Recorded]]:
+def _audit_write(scores: Scores, group: list[_Pending], events: bool
+                 ) -> Callable[[asyncpg.Connection], Awaitable[audit.Recorded]]:
     callers, request_ids = [item.caller for item in group], [item.request_id for item in group]
     purposes = [item.purpose for item in group]
-    return lambda conn: audit.record_each(conn, scores, callers, request_ids, purposes)
+    return lambda conn: audit.record_each(conn, scores, callers, request_ids, purposes, events=events)
 
 
 class ScoreCoalescer:
@@ -54,8 +57,9 @@ class ScoreCoalescer:
     several event-loop turns a batch.
     """
 
-    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = MAX_BATCH) -> None:
-        self.max_batch = max_batch
+    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = MAX_BATCH, events: bool = False,
+                 shadow: ShadowScorer | None = None) -> None:
+        self.max_batch, self.events, self.shadow = max_batch, events, shadow
         self._pending: deque[_Pending] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -111,11 +115,14 @@ class ScoreCoalescer:
             if item.client_id in by_id:
                 groups.setdefault(item.scorer, []).append(item)
         for scorer, group in groups.items():
-            scores = scorer.predict([by_id[item.client_id] for item in group])
-            recorded = await self._conn.write(_audit_write(scores, group))
+            records = [by_id[item.client_id] for item in group]
+            scores = scorer.predict(records)
+            recorded = await self._conn.write(_audit_write(scores, group, self.events))
             for k, item in enumerate(group):
                 if not item.future.done():
                     item.future.set_result((scores.result(k), recorded.stored(k)))
+            if self.shadow is not None:  # after the answers: the challenger never delays them
+                self.shadow.submit(scores, recorded.decision_ids, records=records)
         for item in batch:
             if not item.future.done():  # unknown client
                 item.future.set_result(None)

@@ -4,6 +4,9 @@ A background task asks the registry for the active version id every `poll_second
 When it changes, the new bundle is loaded in a thread and the reference is swapped in one assignment:
 requests already running keep the bundle they took, new ones get the new bundle, none fails.
 
+With `challenger=True` it holds the registry's challenger instead (`credit model shadow`), and lets it go
+(`bundle` None) when there is none any more.
+
 What it holds is what the service's loader makes of a bundle directory: a ModelBundle (explain), or a
 credit_core.scoring.Scorer wrapping one (scoring: its evaluator starts compiling in the loader's thread).
 """
@@ -36,18 +39,22 @@ Served = TypeVar("Served", bound=Versioned, covariant=True)  # a holder of Model
 class ModelHolder(Generic[Served]):
     @overload
     def __init__(self: ModelHolder[ModelBundle], sessions: async_sessionmaker[AsyncSession], poll_seconds: float,
-                 *, models_dir: Path | None = None) -> None: ...
+                 *, models_dir: Path | None = None, challenger: bool = False) -> None: ...
     @overload
     def __init__(self, sessions: async_sessionmaker[AsyncSession], poll_seconds: float,
-                 loader: Callable[[Path], Served], models_dir: Path | None = None) -> None: ...
+                 loader: Callable[[Path], Served], models_dir: Path | None = None, *,
+                 challenger: bool = False) -> None: ...
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         poll_seconds: float,
         loader: Callable[[Path], Served] | None = None,
         models_dir: Path | None = None,
+        *,
+        challenger: bool = False,
     ) -> None:
         self.sessions, self.poll_seconds, self.models_dir = sessions, poll_seconds, models_dir
+        self.challenger = challenger
         self.loader: Callable[[Path], Served] = loader or ModelBundle.load  # type: ignore[assignment]  # overloads
         self.bundle: Served | None = None
         self.active_id: object = None
@@ -63,16 +70,23 @@ class ModelHolder(Generic[Served]):
         """Load the registry's active bundle if it changed; True when a new bundle was swapped in."""
         async with self._lock:
             async with self.sessions() as session:
-                active_id = await registry.active_version_id(session)
+                if self.challenger:
+                    active_id = await registry.challenger_version_id(session)
+                    if active_id is None and self.bundle is not None:  # shadowing stopped (or promoted)
+                        self.bundle, self.metadata, self.active_id = None, None, None
+                        log.info("no challenger model any more")
+                        return True
+                else:
+                    active_id = await registry.active_version_id(session)
                 if active_id is None or (active_id == self.active_id and self.bundle is not None):
                     return False
-                row = await registry.active_version(session)
+                row = await (registry.challenger_version if self.challenger else registry.active_version)(session)
             if row is None:
                 return False
             path = registry.resolve_path(row, self.models_dir) if self.models_dir else Path(row.path)
             bundle = await asyncio.to_thread(self.loader, path)
             self.bundle, self.metadata, self.active_id = bundle, row, active_id  # the swap
-            log.info("serving model %s", row.version)
+            log.info("%s model %s", "shadowing with challenger" if self.challenger else "serving", row.version)
             return True
 
     async def _poll(self) -> None:

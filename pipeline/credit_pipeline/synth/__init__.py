@@ -16,7 +16,7 @@ import polars as pl
 from tqdm import tqdm
 
 from credit_core import homecredit
-from credit_pipeline.synth import calibration, risk, world
+from credit_pipeline.synth import calibration, risk, shift, world
 from credit_pipeline.synth.writer import TRUTH_FILE, CsvSink, frame
 
 __all__ = ["CHUNK_CLIENTS", "generate"]
@@ -25,10 +25,12 @@ CHUNK_CLIENTS = 50_000  # bounded memory: ~8M history rows per chunk at Kaggle v
 TARGET_STREAM = 8  # the generator index after world.simulate's eight
 
 
-def generate(n_clients: int, seed: int, out_dir: Path, *, progress: bool = True) -> dict[str, int]:
+def generate(n_clients: int, seed: int, out_dir: Path, *, progress: bool = True,
+             shifts: tuple[str, ...] = ()) -> dict[str, int]:
     """Write the Kaggle CSVs (application_train/test, bureau, bureau_balance, previous_application,
     POS_CASH_balance, installments_payments, credit_card_balance) and truth.csv (SK_ID_CURR, PD) into `out_dir`;
-    return the number of data rows written per file. The same seed and size give the same bytes."""
+    return the number of data rows written per file. The same seed and size give the same bytes. `shifts`
+    (credit_pipeline.synth.shift) move some application columns, for drift."""
     if n_clients < 1:
         raise ValueError("n_clients must be positive")
     model = calibration.fitted_model()
@@ -38,14 +40,15 @@ def generate(n_clients: int, seed: int, out_dir: Path, *, progress: bool = True)
     bar = tqdm(total=n_clients, desc="synth", unit="client", disable=not progress)
     with CsvSink(Path(out_dir)) as sink, bar:
         for index, size in enumerate(sizes):
-            for file, df in _frames(model, seed, index, size, offsets).items():
+            for file, df in _frames(model, seed, index, size, offsets, shifts).items():
                 sink.write(file, df)
             bar.update(size)
             bar.set_postfix(rows=f"{sum(sink.rows.values()):,}")
         return dict(sink.rows)
 
 
-def _frames(model: risk.RiskModel, seed: int, index: int, n: int, offsets: world.Offsets) -> dict[str, pl.DataFrame]:
+def _frames(model: risk.RiskModel, seed: int, index: int, n: int, offsets: world.Offsets,
+            shifts: tuple[str, ...] = ()) -> dict[str, pl.DataFrame]:
     chunk = world.simulate(seed, index, n, offsets, (model.prior_mean, model.prior_sd))
     log_odds = model.log_odds(chunk.binned, chunk.unobserved, risk.history_score(chunk.history),
                               risk.ratio_score(chunk.apps.columns))
@@ -53,7 +56,8 @@ def _frames(model: risk.RiskModel, seed: int, index: int, n: int, offsets: world
     (r_target,) = world.streams(seed, index, TARGET_STREAM + 1)[TARGET_STREAM:]
     target = (r_target.random(n) < pd_true).astype(float)
 
-    app = frame(homecredit.APPLICATION, {**chunk.apps.columns, "SK_ID_CURR": chunk.ids, "TARGET": target},
+    columns = shift.apply(chunk.apps.columns, shifts, seed, index)
+    app = frame(homecredit.APPLICATION, {**columns, "SK_ID_CURR": chunk.ids, "TARGET": target},
                 homecredit.TRAIN_FILE)  # fmt: skip
     test = pl.Series(chunk.apps.is_test)
     tables = (

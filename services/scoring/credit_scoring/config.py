@@ -20,6 +20,11 @@ class ScoringSettings(Settings):
     # (~2-3 ms here). See credit_core.service.database.create_raw_pool.
     audit_synchronous_commit: bool = True
 
+    @property
+    def events_on(self) -> bool:
+        """Whether decisions get an outbox row for the events relay (EVENTS_URL set)."""
+        return bool(self.events_url)
+
 
 @lru_cache
 def get_scoring_settings() -> ScoringSettings:

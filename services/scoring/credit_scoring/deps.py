@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 
 from credit_core.scoring import audit
 from credit_core.scoring.scorer import Scorer
+from credit_core.scoring.shadow import ShadowScorer
 from credit_core.service.auth import CallerDep, require_api_key
 from credit_core.service.database import connection
 from credit_core.service.model_holder import ModelHolder
@@ -18,7 +19,7 @@ from credit_core.service.problems import ProblemError
 from credit_scoring.config import ScoringSettings
 
 __all__ = ["CallerDep", "ConnectionDep", "HolderDep", "PoolDep", "PurposeQuery", "RequestIdDep", "ScorerDep",
-           "SettingsDep", "require_api_key"]
+           "SettingsDep", "ShadowDep", "require_api_key"]
 
 PURPOSE_DESCRIPTION = ("Why the score is computed, stored with its audit row: `view` (shown on a dashboard panel), "
                        "`letter`, `decision` or `api` (default).")
@@ -53,6 +54,12 @@ async def get_pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
+async def get_shadow(request: Request) -> ShadowScorer | None:
+    """The challenger's background scorer (it does nothing while no challenger is set)."""
+    shadow: ShadowScorer | None = getattr(request.app.state, "shadow", None)
+    return shadow
+
+
 async def get_request_id(request: Request) -> str | None:
     return request_id(request.scope)
 
@@ -62,5 +69,6 @@ HolderDep = Annotated[ModelHolder[Scorer], Depends(get_holder)]
 ScorerDep = Annotated[Scorer, Depends(get_scorer)]
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+ShadowDep = Annotated[ShadowScorer | None, Depends(get_shadow)]
 RequestIdDep = Annotated[str | None, Depends(get_request_id)]
 PurposeQuery = Annotated[audit.Purpose, Query(description=PURPOSE_DESCRIPTION)]

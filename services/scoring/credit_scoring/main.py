@@ -17,12 +17,15 @@ from credit_core import db
 from credit_core.model import ModelBundle
 from credit_core.scoring.coalescer import ScoreCoalescer
 from credit_core.scoring.scorer import Scorer
+from credit_core.scoring.shadow import ShadowScorer
 from credit_core.service import app as service_app
 from credit_core.service import auth, observability
 from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.service.model_holder import ModelHolder
 from credit_core.settings import Settings
+from credit_core.tasks import cancel_and_wait
 from credit_scoring.config import ScoringSettings
+from credit_scoring.monitoring import MonitoringMetrics
 from credit_scoring.routes import advisor, decisions, health, kserve, model, score
 
 APPLICATION_NAME = "credit-scoring"  # the raw pool's connections, as pg_stat_activity shows them
@@ -59,6 +62,7 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
     """The service; `bundle_loader` (path -> bundle) defaults to credit_core.model.ModelBundle.load."""
     config = settings if isinstance(settings, ScoringSettings) else ScoringSettings(**settings.model_dump())
     metrics = observability.Metrics("scoring")
+    monitoring_metrics = MonitoringMetrics(metrics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +71,6 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
         pool = await create_raw_pool(url, max_size=config.db_pool_size,
                                      synchronous_commit=config.audit_synchronous_commit,
                                      application_name=APPLICATION_NAME)
-        coalescer = ScoreCoalescer(pool)
         sessions = db.session_factory(engine)
         load = bundle_loader or ModelBundle.load
 
@@ -75,17 +78,28 @@ def create_app(settings: Settings, *, bundle_loader: Callable[[Path], ModelBundl
             return Scorer(load(path), compile_in_background=True)
 
         holder = ModelHolder(sessions, config.model_poll_seconds, loader=load_scorer, models_dir=config.models_dir)
+        challenger = ModelHolder(sessions, config.model_poll_seconds, loader=load_scorer,
+                                 models_dir=config.models_dir, challenger=True)
+        shadow = ShadowScorer(pool, lambda: challenger.bundle)
+        coalescer = ScoreCoalescer(pool, events=config.events_on, shadow=shadow)
         app.state.engine, app.state.pool, app.state.holder, app.state.coalescer = engine, pool, holder, coalescer
+        app.state.challenger, app.state.shadow = challenger, shadow
         app.state.key_verifier = auth.KeyVerifier(sessions)
         await holder.start()
+        await challenger.start()
+        shadow.start()
         coalescer.start()
         service_app.freeze_startup_heap()
         refreeze = asyncio.create_task(_freeze_once_compiled(holder))
+        monitoring = asyncio.create_task(monitoring_metrics.run(pool, shadow), name="monitoring-metrics")
         try:
             yield
         finally:
             refreeze.cancel()
+            await cancel_and_wait(monitoring)
             await coalescer.stop()
+            await shadow.stop()
+            await challenger.stop()
             await holder.stop()
             try:
                 await asyncio.wait_for(pool.close(), timeout=5)

@@ -110,6 +110,20 @@ class ModelReportOut(Schema):
     card_markdown: str | None = Field(default=None, description="The model card (Markdown), null if absent.")
 
 
+class MonitoringOut(Schema):
+    """Model operations of the active model: its latest drift report (summary) and the challenger comparison."""
+
+    model_version: str
+    drift: dict[str, Any] | None = Field(
+        description="Latest drift report of the active version: report_id, created_at, window, n_current, "
+                    "drifted_share, drifted_features, top_features [{feature, kind, score, drifted}], threshold, "
+                    "prediction, performance (credit_core.monitoring.drift); null before the first report.")
+    challenger: dict[str, Any] | None = Field(
+        description="Champion vs challenger on the same traffic (credit_core.monitoring.challenger): n, "
+                    "agreement_rate, champion/challenger {approval_rate, mean_probability, histogram}, outcomes "
+                    "{n, auc_*, cost_*}; null without a challenger.")
+
+
 class DecisionOut(Schema):
     decision_id: int
     client_id: int

@@ -56,7 +56,12 @@ class Backends:
     async def explain(self, method: str, path: str, *, params: Any = None, json: Any = None) -> Any:
         return await self._call("explain", method, path, params=params, json=json)
 
-    async def _call(self, service: str, method: str, path: str, *, params: Any, json: Any) -> Any:
+    async def scoring_document(self, path: str) -> bytes:
+        """A GET on scoring whose answer is a document, not JSON (a drift report's HTML)."""
+        return await self._call("scoring", "GET", path, params=None, json=None, document=True)  # type: ignore[no-any-return]
+
+    async def _call(self, service: str, method: str, path: str, *, params: Any, json: Any,
+                    document: bool = False) -> Any:
         headers = {}
         rid = current_request_id.get()
         if rid:
@@ -76,6 +81,8 @@ class Backends:
             raise BackendUnavailable(service, f"status {response.status_code}")
         if response.status_code >= 400:
             raise BackendProblem(service, response.status_code, _problem_body(response))
+        if document:
+            return response.content
         try:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError as exc:

@@ -17,7 +17,7 @@ from credit_core.ids import ClientIdParam
 from credit_core.scoring import audit
 from credit_core.service.database import connection, with_retry
 from credit_core.service.problems import ProblemError
-from credit_scoring.deps import CallerDep, PoolDep, RequestIdDep, ScorerDep
+from credit_scoring.deps import CallerDep, PoolDep, RequestIdDep, ScorerDep, SettingsDep, ShadowDep
 from credit_scoring.routes._convert import problem_docs, score_out
 from credit_scoring.schemas import AdvisorDecisionIn, AdvisorDecisionOut
 
@@ -29,7 +29,7 @@ OPPOSITE = {"granted": "refused", "refused": "granted"}
              responses=problem_docs(401, 404, 413, 422, 503))
 async def record_advisor_decision(
     client_id: Annotated[ClientIdParam, Path()], body: AdvisorDecisionIn, pool: PoolDep, scorer: ScorerDep,
-    caller: CallerDep, rid: RequestIdDep,
+    caller: CallerDep, rid: RequestIdDep, settings: SettingsDep, shadow: ShadowDep,
 ) -> AdvisorDecisionOut:
     """Score the client, then store the model decision (audit) and the advisor's decision on it atomically."""
     categories = scorer.needs_categories
@@ -45,7 +45,10 @@ async def record_advisor_decision(
     async with connection(pool) as conn:  # a write: never retried
         recorded, row = await audit.record_advisor_decision(conn, scores, caller=caller, request_id=rid,
                                                             final_decision=final, reason=reason,
-                                                            username=body.username, display_name=display_name)
+                                                            username=body.username, display_name=display_name,
+                                                            events=settings.events_on)
+    if shadow is not None:
+        shadow.submit(scores, recorded.decision_ids, records=records)
     return AdvisorDecisionOut(
         advisor_decision_id=row["id"], client_id=client_id, choice=body.choice, model_decision=model_decision,
         final_decision=final, reason=reason, username=body.username, display_name=display_name,

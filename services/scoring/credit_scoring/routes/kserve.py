@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from credit_core.scoring import audit, batches
 from credit_core.scoring.scorer import Scorer
 from credit_core.service.problems import ProblemError
-from credit_scoring.deps import CallerDep, HolderDep, PoolDep, RequestIdDep, ScorerDep, SettingsDep
+from credit_scoring.deps import CallerDep, HolderDep, PoolDep, RequestIdDep, ScorerDep, SettingsDep, ShadowDep
 from credit_scoring.routes._convert import problem_docs
 from credit_scoring.routes.score import NOT_FOUND
 from credit_scoring.schemas import Application, KServeModel, KServePrediction, KServeRequest, KServeResponse
@@ -32,7 +32,7 @@ async def model_ready(name: str, holder: HolderDep) -> KServeModel:
 @router.post("/models/{name}:predict", response_model=KServeResponse, responses=problem_docs(401, 404, 413, 422, 503))
 async def predict(
     name: str, request: KServeRequest, pool: PoolDep, scorer: ScorerDep, caller: CallerDep,
-    rid: RequestIdDep, settings: SettingsDep,
+    rid: RequestIdDep, settings: SettingsDep, shadow: ShadowDep,
 ) -> KServeResponse:
     """`instances` are client ids (ints) or application objects, mixed freely; predictions keep their order."""
     _check_name(name, scorer)
@@ -41,12 +41,14 @@ async def predict(
     predictions: list[KServePrediction | None] = [None] * len(request.instances)
     if ids:
         chunks = await batches.score_clients(pool, scorer, [x for _, x in ids], caller=caller, request_id=rid,
-                                             chunk_size=settings.batch_chunk_size)
+                                             chunk_size=settings.batch_chunk_size, events=settings.events_on,
+                                             shadow=shadow)
         for (i, client_id), scored in zip(ids, batches.items(chunks), strict=True):
             predictions[i] = _prediction(scored) if scored else KServePrediction(client_id=client_id, error=NOT_FOUND)
     if apps:
         app_chunks = await batches.score_applications(pool, scorer, [a.raw() for _, a in apps], caller=caller,
-                                                      request_id=rid, chunk_size=settings.application_chunk_size)
+                                                      request_id=rid, chunk_size=settings.application_chunk_size,
+                                                      events=settings.events_on, shadow=shadow)
         for (i, _), scored in zip(apps, batches.items(app_chunks), strict=True):
             assert scored is not None  # every application is scored
             predictions[i] = _prediction(scored)

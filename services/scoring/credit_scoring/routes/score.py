@@ -18,6 +18,7 @@ from credit_scoring.deps import (
     RequestIdDep,
     ScorerDep,
     SettingsDep,
+    ShadowDep,
     get_scorer,
 )
 from credit_scoring.routes._convert import batch_items, json_response, problem_docs, score_dict, score_out
@@ -74,11 +75,12 @@ def _client_id(raw: str) -> int:
 @router.post("/score", response_model=ScoreOut, responses=problem_docs(401, 413, 422, 503))
 async def score_application(
     application: Application, pool: PoolDep, scorer: ScorerDep, caller: CallerDep, rid: RequestIdDep,
-    settings: SettingsDep, purpose: PurposeQuery = audit.DEFAULT_PURPOSE,
+    settings: SettingsDep, shadow: ShadowDep, purpose: PurposeQuery = audit.DEFAULT_PURPOSE,
 ) -> ScoreOut:
     """Score a new application (raw Home Credit fields, optional history); audited with its sha256."""
     chunks = await batches.score_applications(pool, scorer, [application.raw()], caller=caller, request_id=rid,
-                                              chunk_size=settings.application_chunk_size, purpose=purpose)
+                                              chunk_size=settings.application_chunk_size, purpose=purpose,
+                                              events=settings.events_on, shadow=shadow)
     scored = next(batches.items(chunks))
     assert scored is not None  # an application is always scored
     return score_out(scored)
@@ -87,7 +89,7 @@ async def score_application(
 @router.post("/score/batch", response_model=BatchOut, responses=problem_docs(401, 413, 422, 503))
 async def score_batch(
     batch: BatchRequest, pool: PoolDep, scorer: ScorerDep, caller: CallerDep, rid: RequestIdDep,
-    settings: SettingsDep, purpose: PurposeQuery = audit.DEFAULT_PURPOSE,
+    settings: SettingsDep, shadow: ShadowDep, purpose: PurposeQuery = audit.DEFAULT_PURPOSE,
 ) -> Response:
     """Up to 10,000 `client_ids` or `applications`. Items come back in input order; an unknown client id
     is reported on its own item (`error.status` 404) and does not fail the batch."""
@@ -96,12 +98,13 @@ async def score_batch(
                            errors=[{"field": "body", "message": "exactly one of client_ids, applications"}])
     if batch.client_ids is not None:
         chunks = await batches.score_clients(pool, scorer, batch.client_ids, caller=caller, request_id=rid,
-                                             chunk_size=settings.batch_chunk_size, purpose=purpose)
+                                             chunk_size=settings.batch_chunk_size, purpose=purpose,
+                                             events=settings.events_on, shadow=shadow)
     else:
         assert batch.applications is not None
         chunks = await batches.score_applications(
             pool, scorer, [a.raw() for a in batch.applications], caller=caller, request_id=rid,
-            chunk_size=settings.application_chunk_size, purpose=purpose)
+            chunk_size=settings.application_chunk_size, purpose=purpose, events=settings.events_on, shadow=shadow)
     items = batch_items(chunks, NOT_FOUND.model_dump())
     failed = sum(1 for item in items if item["error"] is not None)
     # Built as plain JSON (documented by BatchOut): 10,000 pydantic items would cost more than the scoring.

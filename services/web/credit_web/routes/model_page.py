@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
 
 from credit_web.deps import BackendsDep, LangDep, SignedIn
 from credit_web.rendering import render
@@ -26,7 +26,8 @@ def _charts_of(report: dict[str, Any], lang: str) -> dict[str, Any]:
 
 @router.get("/model")
 async def model_page(request: Request, backends: BackendsDep, lang: LangDep) -> HTMLResponse:
-    (payload,) = await gather(backends.scoring("GET", "/v1/model/report"))
+    payload, monitoring = await gather(backends.scoring("GET", "/v1/model/report"),
+                                       backends.scoring("GET", "/v1/model/monitoring"))
     if failed(payload):
         return render(request, "pages/model.html", {"failure": payload})
     report = payload.get("report") or {}
@@ -36,4 +37,16 @@ async def model_page(request: Request, backends: BackendsDep, lang: LangDep) -> 
         "failure": None, "version": payload.get("version"), "report": report, "metrics": metrics,
         "charts": _charts_of(report, lang),
         "fairness": [(group, fairness[group]) for group in FAIRNESS_GROUPS if fairness.get(group)],
+        "monitoring": monitoring,
     })
+
+
+@router.get("/model/drift/{report_id}")
+async def drift_report(report_id: Annotated[int, Path(ge=1, le=2**63 - 1)], backends: BackendsDep) -> Response:
+    """The full drift report (Evidently's HTML, with its own scripts) as a download: opened from the advisor's
+    disk, never rendered inside the dashboard's origin and its content security policy."""
+    (document,) = await gather(backends.scoring_document(f"/v1/model/drift/{report_id}"))
+    if failed(document):
+        return Response(status_code=404 if document.not_found else 503)
+    return Response(document, media_type="text/html; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="drift-report-{report_id}.html"'})

@@ -1,0 +1,1 @@
+"""Model monitoring: observed outcomes, performance metrics, drift reports, champion/challenger comparison."""
