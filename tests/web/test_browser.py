@@ -138,7 +138,7 @@ def test_advisor_flow(page: Page, stack: Stack) -> None:
     url = page.url
     assert f"a={VARIABLE_A}" in url and f"b={VARIABLE_B}" in url and "lang=fr" in url
     expect(page.locator("#score-panel .score-decision")).to_be_visible()
-    expect(page.locator(f'#compare-panel [data-feature="{VARIABLE_B}"] figcaption')).to_contain_text("centile")
+    expect(page.locator(f'#compare-panel [data-feature="{VARIABLE_B}"] figcaption')).to_contain_text("% des clients")
     # The global summary loads when scrolled into view.
     page.locator("#why-panel .global-summary").scroll_into_view_if_needed()
     wait_for_charts(page, "#why-panel .global-summary", 2)
@@ -182,7 +182,7 @@ def test_advisor_flow(page: Page, stack: Stack) -> None:
     decisions.locator("#decision-override").check()
     decisions.locator("#decision-reason").fill(reason)
     decisions.locator("form.decision-form button[type=submit]").click()
-    history = decisions.locator("table.advisor-decisions tbody tr").first
+    history = decisions.locator('table.decision-history tbody tr[data-kind="advisor"]').first
     expect(history).to_contain_text(reason)
     expect(history).to_contain_text(stack.advisor.username)
 
