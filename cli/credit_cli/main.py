@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import typer
 
-from credit_cli import apikey, bench, data, db, drift, events, features, i18n, model, outcomes, portfolio, run, train, user
+from credit_cli import (
+    apikey,
+    bench,
+    data,
+    db,
+    drift,
+    events,
+    features,
+    i18n,
+    model,
+    outcomes,
+    portfolio,
+    run,
+    train,
+    user,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Prêt à dépenser credit scoring.")
 app.add_typer(data.app, name="data", help="Generate, check and load Home Credit data.")
