@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import httpx
 import sqlalchemy as sa
+from fastapi import FastAPI
 
 from credit_scoring.main import APPLICATION_NAME
 from tests.scoring._env import FIRST_ID, N_CLIENTS, ScoringEnv
@@ -36,8 +38,14 @@ async def test_concurrent_requests_each_get_their_own_stored_decision(
     assert len(same_client) == 1  # duplicates in one batch get the same score, each its own row
 
 
-async def test_killed_pool_connections_are_replaced(client: httpx.AsyncClient, scoring_env: ScoringEnv) -> None:
-    assert (await client.get(f"/v1/clients/{FIRST_ID}/score")).status_code == 200  # the pool holds connections now
+async def test_killed_pool_connections_are_replaced(
+    app: FastAPI, client: httpx.AsyncClient, scoring_env: ScoringEnv
+) -> None:
+    assert (await client.get(f"/v1/clients/{FIRST_ID}/score")).status_code == 200  # the held connection is open
+    pool: asyncpg.Pool = app.state.pool
+    held = [await pool.acquire() for _ in range(3)]  # and several idle ones: a retry must not pick another dead one
+    for conn in held:
+        await pool.release(conn)
     async with scoring_env.engine.connect() as conn:
         killed = (await conn.execute(sa.text(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "

@@ -5,9 +5,11 @@ the hot paths (a score's feature read and audit write), where SQLAlchemy's per-s
 round trip would cost more than the statement.
 
 The raw pool never pings a connection before use (that would be a round trip per request): asyncpg replaces a
-pooled connection it has seen closed. One retry policy (`once_more_if_dead`) serves every raw-pool user: a read
-that meets a dead connection runs once more on a fresh one, a write never (its commit may have happened). Use it
-through `with_retry` (a pooled connection per call) or `HeldConnection` (one connection kept between calls).
+pooled connection it has seen closed, and when one connection turns out dead every pooled one is replaced (the
+server was restarted, failed over or killed its sessions: the others are dead too). One retry policy
+(`once_more_if_dead`) serves every raw-pool user: a read that meets a dead connection runs once more on a fresh
+one, a write never (its commit may have happened). Use it through `with_retry` (a pooled connection per call) or
+`HeldConnection` (one connection kept between calls).
 Connecting and statements fail fast: an outage answers 503, never hangs.
 """
 
@@ -96,6 +98,7 @@ async def connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
             yield cast(asyncpg.Connection, conn)  # a proxy that forwards every Connection method
         except DEAD_CONNECTION_ERRORS:
             conn.terminate()
+            await pool.expire_connections()
             raise
 
 
@@ -141,6 +144,10 @@ class HeldConnection:
             self._conn = await self.pool.acquire(timeout=CONNECT_TIMEOUT_SECONDS * 2)
         try:
             return await operation(cast(asyncpg.Connection, self._conn))
+        except DEAD_CONNECTION_ERRORS:
+            await self.discard()
+            await self.pool.expire_connections()
+            raise
         except BaseException:
             await self.discard()
             raise
