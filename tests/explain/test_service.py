@@ -184,10 +184,15 @@ async def test_importance_and_joint(client: httpx.AsyncClient, seeded: dict[str,
 
 async def test_similar(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:
     cid = int(seeded["frame"]["SK_ID_CURR"][N_CLIENTS - 1])  # an unlabelled (new) client
-    body = (await client.get(f"/v1/clients/{cid}/similar", params={"k": 15})).json()
-    assert body["k"] == 15 and len(body["neighbours"]) == 15
+    body = (await client.get(f"/v1/clients/{cid}/similar", params={"k": 30})).json()
+    assert body["k"] == 30 and len(body["neighbours"]) == 30
     assert cid not in [n["client_id"] for n in body["neighbours"]]
-    assert 0 <= body["default_rate"] <= 1 and 0 < body["population_default_rate"] < 1
+    defaulted = sum(n["defaulted"] for n in body["neighbours"])
+    assert body["default_rate"] == defaulted / 30 and not body["rate_suppressed"]
+    assert 0 < body["population_default_rate"] < 1
+    few = (await client.get(f"/v1/clients/{cid}/similar", params={"k": 15})).json()
+    assert len(few["neighbours"]) == 15  # listed, but 15 clients carry no rate (the rule of every rate shown)
+    assert few["default_rate"] is None and few["rate_suppressed"]
 
 
 async def test_counterfactual_flips_when_found(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:

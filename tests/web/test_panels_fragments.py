@@ -148,9 +148,10 @@ def test_compare_refuses_unknown_or_identical_variables_without_asking_explain(w
 def test_similar_lists_neighbours_with_outcomes_and_rates(stack: Stack, web: httpx.Client,
                                                           decided: dict[str, list[int]]) -> None:
     client = decided["refused"][0]
-    similar = api(stack, "explain", "GET", f"/v1/clients/{client}/similar", params={"k": 10})
-    page = fragment(web, "/fragments/similar", client=client, k=10, lang="en")
+    similar = api(stack, "explain", "GET", f"/v1/clients/{client}/similar")  # the panel's default: 30 neighbours
+    page = fragment(web, "/fragments/similar", client=client, lang="en")
     body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert len(similar["neighbours"]) == 30
     assert body.count("<tr") == 1 + len(similar["neighbours"])  # the client itself, then its neighbours
     defaults = sum(n["defaulted"] for n in similar["neighbours"])
     assert body.count("Defaulted") == defaults and body.count("Repaid") == len(similar["neighbours"]) - defaults
@@ -159,6 +160,15 @@ def test_similar_lists_neighbours_with_outcomes_and_rates(stack: Stack, web: htt
     assert pct(similar["population_default_rate"], "en") in text
     for neighbour in similar["neighbours"]:
         assert f'<th scope="row">{neighbour["client_id"]}</th>' in body
+
+
+def test_similar_shows_no_rate_under_thirty_neighbours(stack: Stack, web: httpx.Client,
+                                                       decided: dict[str, list[int]]) -> None:
+    client = decided["refused"][0]
+    similar = api(stack, "explain", "GET", f"/v1/clients/{client}/similar", params={"k": 10})
+    assert similar["default_rate"] is None and similar["rate_suppressed"]
+    text = text_of(fragment(web, "/fragments/similar", client=client, k=10, lang="fr"))
+    assert "Trop peu de clients" in text and "ont fait défaut" not in text
 
 
 def test_counterfactual_says_what_explain_found(stack: Stack, web: httpx.Client,

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from credit_core.explain.rates import Cell
+
 N_FEATURES = 12
 SIDE_BY_SIDE = 5
 
@@ -68,11 +70,14 @@ class SimilarIndex:
         def clean(x: float) -> float | None:
             return None if np.isnan(x) else float(x)
 
+        # The neighbours' rate follows every other rate's rule (rates.Cell): none under MIN_CELL clients.
+        neighbourhood = Cell(len(idx), int(self.target[idx].sum()))
         return {
             "similarity": "weighted_standardised_euclidean",
             "features_used": self.feature_names,
             "k": len(idx),
-            "default_rate": float(self.target[idx].mean()) if len(idx) else None,
+            "default_rate": neighbourhood.default_rate,
+            "rate_suppressed": neighbourhood.suppressed,
             "population_default_rate": float(self.target.mean()) if len(self) else None,
             "client": {n: clean(float(values[c])) for n, c in zip(shown, cols, strict=True)},
             "neighbours": [

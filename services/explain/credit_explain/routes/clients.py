@@ -18,9 +18,10 @@ router = APIRouter()
 
 
 @router.get("/clients/{client_id}/similar")
-async def similar(record: ClientRecordDep, ctx: ContextDep, k: Annotated[int, Query(ge=1, le=200)] = 20
+async def similar(record: ClientRecordDep, ctx: ContextDep, k: Annotated[int, Query(ge=1, le=200)] = 30
                   ) -> dict[str, Any]:
-    """k nearest labelled clients (weighted standardised Euclidean distance on the top numeric features)."""
+    """k nearest labelled clients (weighted standardised Euclidean distance on the top numeric features); their
+    default rate only from 30 neighbours up (`default_rate` null and `rate_suppressed` below, as every rate)."""
     index = ctx.similar
     if index is None or len(index) == 0:
         raise ProblemError(503, "similar index not ready", "No labelled clients are indexed for this model yet.")

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from credit_core import features
 from credit_web import reasons as reasons_text
+from credit_web.charts._base import MIN_CELL
 from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn
 from credit_web.i18n import features as i18n_features
 from credit_web.rendering import render
@@ -144,7 +145,7 @@ async def compare(request: Request, backends: BackendsDep, lang: LangDep, client
 
 @router.get("/similar")
 async def similar(request: Request, backends: BackendsDep, lang: LangDep, client: ClientParam = None,
-                  k: Annotated[int, Query(ge=5, le=50)] = 20) -> HTMLResponse:
+                  k: Annotated[int, Query(ge=5, le=50)] = 30) -> HTMLResponse:
     """The nearest labelled clients with their outcome, and their default rate against everyone's."""
     if client is None:
         return _no_client(request)
@@ -159,7 +160,7 @@ async def similar(request: Request, backends: BackendsDep, lang: LangDep, client
     this_client = [_display(n, payload["client"].get(n), lang) for n in shown]
     return render(request, "partials/_similar.html", {
         "client": client, "payload": payload, "columns": columns, "rows": rows, "this_client": this_client,
-        "defaults": sum(1 for r in rows if r["defaulted"]),
+        "defaults": sum(1 for r in rows if r["defaulted"]), "min_cell": MIN_CELL,
     })
 
 
