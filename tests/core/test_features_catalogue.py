@@ -1,4 +1,4 @@
-"""The feature catalogue: consistent, complete, and readable in French and English."""
+"""The feature catalogue: consistent, complete, and labelled in plain English (translated by the web)."""
 
 from __future__ import annotations
 
@@ -32,9 +32,7 @@ def test_every_field_is_valid() -> None:
         assert f.unit in catalogue.UNITS, f
         assert (f.unit == "category") == (f.kind == "categorical"), f
         assert f.higher_is in ("", "risk", "safety"), f
-        assert f.label_fr.strip() and f.label_en.strip(), f
-        assert f.label_fr != f.label_en or f.label_fr == f.name, f
-        assert bool(f.description_fr) == bool(f.description_en), f
+        assert f.label.strip() and f.label != f.name, f  # a plain label (translated by the web's catalogues)
 
 
 def test_size_and_groups() -> None:
@@ -64,44 +62,3 @@ def test_version_is_stable_and_tracks_the_layout(monkeypatch: pytest.MonkeyPatch
     monkeypatch.undo()
     monkeypatch.setattr(catalogue, "FORMULA_VERSION", "999")
     assert catalogue._version() != features.FEATURE_SET_VERSION
-
-
-@pytest.mark.parametrize(
-    ("name", "value", "fr", "en"),
-    [
-        ("AGE_YEARS", 52.7, "52 ans", "52 years"),
-        ("YEARS_EMPLOYED", 3.46, "3,5 ans", "3.5 years"),
-        ("YEARS_EMPLOYED", 1.0, "1 an", "1 year"),
-        ("AMT_CREDIT", 450000.0, "450 000", "450 000"),
-        ("AMT_CREDIT", 1234567.4, "1 234 567", "1 234 567"),
-        ("AMT_CREDIT", 12.5, "12,50", "12.50"),
-        ("ANNUITY_TO_INCOME", 0.1834, "18 %", "18%"),
-        ("ANNUITY_TO_INCOME", 0.055, "5,5 %", "5.5%"),
-        ("CREDIT_TO_INCOME", 3.2, "3,20", "3.20"),
-        ("EXT_SOURCE_2", 0.5123, "0,51", "0.51"),
-        ("INST_DELAY_MAX", 1234.0, "1 234 jours", "1 234 days"),
-        ("INST_DELAY_MEAN", 1.0, "1 jour", "1 day"),
-        ("CC_OVER_LIMIT_MONTHS", 3.0, "3 mois", "3 months"),
-        ("CNT_CHILDREN", 2.0, "2", "2"),
-        ("FLAG_EMAIL", 1.0, "oui", "yes"),
-        ("FLAG_EMAIL", 0.0, "non", "no"),
-        ("HOUR_APPR_PROCESS_START", 9.0, "9 h", "09:00"),
-        ("FLAG_OWN_CAR", "Y", "oui", "yes"),
-        ("NAME_INCOME_TYPE", "Working", "Working", "Working"),
-        ("ORGANIZATION_TYPE", "XNA", "non renseigné", "missing"),
-        ("AMT_CREDIT", None, "non renseigné", "missing"),
-        ("AMT_CREDIT", float("nan"), "non renseigné", "missing"),
-        ("OCCUPATION_TYPE", None, "non renseigné", "missing"),
-    ],
-)
-def test_format_value(name: str, value: object, fr: str, en: str) -> None:
-    assert features.format_value(F[name], value, "fr") == fr
-    assert features.format_value(F[name], value, "en") == en
-
-
-def test_format_value_covers_every_feature_and_rejects_unknown_languages() -> None:
-    for f in features.CATALOGUE:
-        sample = "Y" if f.kind == "categorical" else 1.5
-        assert features.format_value(f, sample, "fr") and features.format_value(f, sample, "en")
-    with pytest.raises(ValueError, match="lang"):
-        features.format_value(F["AMT_CREDIT"], 1.0, "de")

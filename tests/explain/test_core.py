@@ -61,7 +61,7 @@ def test_explanation_payload(tiny: Tiny, tiny_context: ExplainContext) -> None:
     assert payload["prediction"]["log_odds"] == pytest.approx(raw, abs=1e-6)
 
 
-def test_reasons_only_risk_increasing_sorted_and_bilingual(tiny_context: ExplainContext) -> None:
+def test_reasons_only_risk_increasing_sorted_and_described(tiny_context: ExplainContext) -> None:
     names = ["AMT_CREDIT", "EXT_SOURCE_2", "CODE_GENDER", "AMT_ANNUITY", "CREDIT_TERM", "AMT_INCOME_TOTAL"]
     shap = [0.1, 0.9, 0.3, -1.0, 0.05, 0.2]
     values = [500_000.0, 0.12, "M", 20_000.0, 25.0, None]
@@ -69,11 +69,11 @@ def test_reasons_only_risk_increasing_sorted_and_bilingual(tiny_context: Explain
     assert [r.feature for r in got] == ["EXT_SOURCE_2", "CODE_GENDER", "AMT_INCOME_TOTAL", "AMT_CREDIT"]
     ext = got[0]
     assert ext.percentile is not None and ext.percentile < 50
-    assert "plus faible que" in ext.text["fr"] and "lower than" in ext.text["en"]
-    assert "augmente le risque" in ext.text["fr"] and "increases the risk" in ext.text["en"]
+    assert (ext.kind, ext.comparison, ext.direction) == ("numeric", "lower", "raises_risk")
+    assert ext.share_pct == 100 - round(ext.percentile)
     gender = got[1]
-    assert gender.default_rate is not None and "défaut" in gender.text["fr"] and "default" in gender.text["en"]
-    assert "non renseignée" in got[2].text["fr"] and "missing" in got[2].text["en"]
+    assert gender.kind == "categorical" and gender.default_rate is not None and gender.value_code == "M"
+    assert got[2].kind == "missing" and got[2].value is None
 
 
 def test_population_counts_sum_to_population(tiny: Tiny) -> None:

@@ -68,7 +68,9 @@ async def test_explanation_is_exact_and_precomputed(client: httpx.AsyncClient, s
         assert body["reasons_for"] == ("refused" if proba >= bundle.threshold else "granted")
         assert len(reasons) <= 4 and all(sign * x["shap"] > 0 for x in reasons)
         assert [abs(x["shap"]) for x in reasons] == sorted((abs(x["shap"]) for x in reasons), reverse=True)
-        assert all(x["text"]["fr"] and x["text"]["en"] for x in reasons)
+        assert all(x["feature"] in bundle.feature_names and x["kind"] in ("numeric", "categorical", "missing")
+                   for x in reasons)
+        assert not any("text" in x or "display_value" in x for x in reasons)  # data; the reader words it
 
 
 async def test_precompute_filled_every_client(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:
@@ -92,7 +94,7 @@ async def test_explanation_top_and_live_fallback(client: httpx.AsyncClient, seed
     assert body["meta"]["shap_source"] == "live" and len(body["contributions"]) == 5
     total = body["base_value"] + sum(c["shap"] for c in body["contributions"]) + body["rest"]["shap"]
     assert total == pytest.approx(body["prediction"]["log_odds"], abs=1e-6)
-    assert all(set(c["label"]) == {"fr", "en"} for c in body["contributions"])
+    assert all(set(c) == {"feature", "value", "shap"} for c in body["contributions"])
 
 
 async def test_auth_and_errors(client: httpx.AsyncClient) -> None:
@@ -120,7 +122,7 @@ async def test_features_catalogue(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/features")).json()
     assert [f["name"] for f in body["features"]] == list(features.FEATURE_NAMES)
     credit = next(f for f in body["features"] if f["name"] == "AMT_CREDIT")
-    assert credit["actionable"] and credit["label"]["fr"] and credit["label"]["en"]
+    assert credit["actionable"] and credit["label"] == features.FEATURES_BY_NAME["AMT_CREDIT"].label
 
 
 async def test_distribution_sums_to_population(client: httpx.AsyncClient, seeded: dict[str, Any]) -> None:

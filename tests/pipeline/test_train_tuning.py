@@ -62,8 +62,7 @@ def test_feature_effects_name_the_engineered_ratios(tuned: training.TrainResult)
     assert all(n in features.FEATURES_BY_NAME for n in names)
     assert [e["importance"] for e in effects] == sorted((e["importance"] for e in effects), reverse=True)
     for e in effects:
-        assert e["note"] and e["note_fr"] and 1 <= e["rank"] <= len(features.FEATURE_NAMES)
-        assert e["label_fr"] == features.FEATURES_BY_NAME[e["feature"]].label_fr
+        assert e["note"] and 1 <= e["rank"] <= len(features.FEATURE_NAMES)
 
 
 def test_served_model_is_calibrated_exactly_and_shap_stays_additive(tuned: training.TrainResult,

@@ -20,11 +20,11 @@ from altair.vegalite.v6.schema import load_schema
 
 from credit_core import population
 from credit_core.explain import context, distributions, explanation, joint
-from credit_core.explain.catalogue import displays
 from credit_pipeline.train.config import TrainConfig
 from credit_pipeline.train.pipeline import evaluation_report
 from credit_web import charts
 from credit_web.charts import ChartSpec
+from credit_web.i18n.features import feature_label
 from tests.explain import _tiny
 
 VALIDATOR = jsonschema.Draft7Validator(load_schema())
@@ -48,12 +48,11 @@ def report() -> dict[str, Any]:
 
 def _distribution(ctx: context.ExplainContext, name: str, value: Any, with_client: bool = True) -> dict[str, Any]:
     """The body of GET /v1/features/{name}/distribution?client_id=7 (as credit_explain builds it)."""
-    body = {"feature": name, "label": {"fr": name, "en": name}, "model_version": ctx.version,
+    body = {"feature": name, "model_version": ctx.version,
             **distributions.distribution(ctx.population, ctx.rates, name)}
     if with_client:
         cell = ctx.rates.cell_of(name, value)
-        body["client"] = {"client_id": 7, "value": value, "display_value": displays(name, value),
-                          "percentile": ctx.population.percentile(name, value),
+        body["client"] = {"client_id": 7, "value": value, "percentile": ctx.population.percentile(name, value),
                           "default_rate": cell["default_rate"], "n": cell["n"], "suppressed": cell["suppressed"]}
     return body
 
@@ -130,7 +129,7 @@ def test_waterfall_runs_from_base_rate_to_the_clients_probability(tiny: Any) -> 
     for before, after in itertools.pairwise(steps):
         assert after["start"] == pytest.approx(before["end"], abs=1e-6)  # the steps chain
     top = payload["contributions"][0]
-    assert steps[0]["row"].startswith(top["label"]["en"])
+    assert steps[0]["row"].startswith(feature_label(top["feature"], "en"))
     assert steps[0]["effect"] == ("increases the risk" if top["shap"] > 0 else "reduces the risk")
     assert bars["encoding"]["color"]["scale"]["range"][:2] == ["#D55E00", "#0072B2"]
     assert [_values(u, spec)[0]["t"] for u in _layers(spec) if _mark(u) == "rule"] == [bundle.threshold]
@@ -149,7 +148,7 @@ def test_importance_and_beeswarm(tiny: Any) -> None:
     bars = next(u for u in _layers(spec) if _mark(u) == "bar")
     values = [r["value"] for r in _values(bars, spec)]
     assert len(values) == 5 and values == sorted(values, reverse=True)
-    assert ctx.importance[0]["label"]["fr"] in chart.alt_text
+    assert feature_label(ctx.importance[0]["feature"], "fr") in chart.alt_text
     swarm = charts.beeswarm(payload, "en", top=4, points=50)
     spec = _check_common(swarm, "en")
     dots = [u for u in _layers(spec) if _mark(u) in ("circle", "point")]
@@ -157,7 +156,7 @@ def test_importance_and_beeswarm(tiny: Any) -> None:
     assert {r["i"] for r in rows} == {0, 1, 2, 3} and len(rows) <= 4 * 50
     assert all(-1 <= r["o"] <= 1 for r in rows)
     assert dots[0]["encoding"]["color"]["field"] == "q" and "yOffset" in dots[0]["encoding"]
-    assert ctx.beeswarm[0]["label"]["en"] in swarm.alt_text
+    assert feature_label(ctx.beeswarm[0]["feature"], "en") in swarm.alt_text
 
 
 def test_numeric_distribution_marks_the_client_and_percentile(tiny: Any) -> None:
@@ -223,8 +222,7 @@ def _discrete_distribution() -> dict[str, Any]:
     assert summary["discrete"]
     return {"feature": "CNT_CHILDREN", "population": {"repaid": int((y == 0).sum()), "defaulted": int(y.sum())},
             **{k: v for k, v in summary.items() if k != "percentiles"},
-            "client": {"client_id": 9, "value": 2.0, "display_value": {"fr": "2", "en": "2"},
-                       "percentile": 60.0, "default_rate": None}}
+            "client": {"client_id": 9, "value": 2.0, "percentile": 60.0, "default_rate": None}}
 
 
 def test_discrete_distribution_has_side_by_side_bars() -> None:

@@ -71,12 +71,44 @@ def test_category_values_read_in_the_readers_language(feature: str, code: str, f
     assert i18n_features.display_value(feature, code, "fr") == fr
 
 
+NNBSP, NBSP = "\u202f", "\xa0"  # Babel's thousands separator and the space before € and % in French
+
+
+@pytest.mark.parametrize(("feature", "value", "fr", "en"), [
+    ("AGE_YEARS", 52.7, "52 ans", "52 years"),  # whole years from 10 on
+    ("YEARS_EMPLOYED", 3.46, "3,5 ans", "3.5 years"),
+    ("YEARS_EMPLOYED", 1.0, "1 an", "1 year"),
+    ("AMT_CREDIT", 1234567.4, f"1{NNBSP}234{NNBSP}567{NBSP}€", "€1,234,567"),
+    ("AMT_CREDIT", 12.5, f"12,50{NBSP}€", "€12.50"),  # cents only below 100
+    ("ANNUITY_TO_INCOME", 0.1834, f"18{NBSP}%", "18%"),
+    ("ANNUITY_TO_INCOME", 0.055, f"5,5{NBSP}%", "5.5%"),
+    ("CREDIT_TO_INCOME", 3.2, "3,20", "3.20"),
+    ("INST_DELAY_MAX", 1234.0, f"1{NNBSP}234 jours", "1,234 days"),
+    ("INST_DELAY_MEAN", 1.0, "1 jour", "1 day"),
+    ("CC_OVER_LIMIT_MONTHS", 3.0, "3 mois", "3 months"),
+    ("FLAG_EMAIL", 0.0, "non", "no"),
+    ("HOUR_APPR_PROCESS_START", 9.0, "09:00", f"9:00{NNBSP}AM"),
+    ("AMT_CREDIT", float("nan"), "non renseigné", "missing"),
+])
+def test_feature_values_read_in_the_readers_language(feature: str, value: float, fr: str, en: str) -> None:
+    """One formatter (Babel's locale data) for every value shown, whatever its unit."""
+    assert i18n_features.display_value(feature, value, "fr") == fr
+    assert i18n_features.display_value(feature, value, "en") == en
+
+
+def test_every_feature_has_a_reading_in_every_language() -> None:
+    for f in features.CATALOGUE:
+        sample = "Y" if f.is_categorical else 1.5
+        for lang in i18n.LANGS:
+            assert i18n_features.display_value(f.name, sample, lang), (f.name, lang)
+
+
 def test_every_known_category_code_of_every_categorical_feature_has_words() -> None:
     assert set(categories.WORDS) == set(features.CATEGORICAL_FEATURES)
 
 
 def test_feature_labels_come_from_the_one_catalogue() -> None:
-    assert i18n_features.feature_label("AMT_CREDIT", "en") == features.FEATURES_BY_NAME["AMT_CREDIT"].label_en
+    assert i18n_features.feature_label("AMT_CREDIT", "en") == features.FEATURES_BY_NAME["AMT_CREDIT"].label
     assert i18n_features.feature_label("AMT_CREDIT", "fr") == "Montant du crédit"
     assert i18n_features.feature_label("NOT_A_FEATURE", "fr") == "NOT_A_FEATURE"
 

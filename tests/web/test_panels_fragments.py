@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from credit_core import features
-from credit_web.i18n.features import category, feature_label
+from credit_web.i18n.features import category, display_value, feature_label
 from credit_web.reasons import sentence
 from tests.web._panels import HX, api, chart_specs, clients_by_decision, no_traceback, pct, text_of
 from tests.web._stack import Stack
@@ -86,7 +86,7 @@ def test_why_lists_explains_reasons_and_the_top_n_waterfall(stack: Stack, web: h
     table_rows = page.split('<details class="chart-data">', 1)[1].split("</details>", 1)[0].count("<tr>") - 1
     assert table_rows == 6
     for contribution in explanation["contributions"]:
-        assert contribution["label"]["en"] in text
+        assert text_of(feature_label(contribution["feature"], "en")) in text
 
 
 def test_why_top_n_is_validated(web: httpx.Client, decided: dict[str, list[int]]) -> None:
@@ -114,8 +114,8 @@ def test_profile_shows_explains_profile_fields_in_the_readers_language(stack: St
             assert text_of(feature_label(field["name"], lang)) in text
             if field["kind"] == "category":
                 assert text_of(category(field["name"], field["value"], lang)) in text
-            else:
-                assert text_of(field["display"][lang]) in text
+            elif field["status"] == "present":
+                assert text_of(display_value(field["name"], field["value"], lang)) in text
 
 
 def test_compare_numeric_and_categorical_with_their_pair(stack: Stack, web: httpx.Client,
@@ -124,8 +124,8 @@ def test_compare_numeric_and_categorical_with_their_pair(stack: Stack, web: http
     page = fragment(web, "/fragments/compare", client=client, a="AMT_CREDIT", b="NAME_CONTRACT_TYPE", lang="en")
     numeric = api(stack, "explain", "GET", "/v1/features/AMT_CREDIT/distribution", params={"client_id": client})
     text = text_of(page)
-    assert features.FEATURES_BY_NAME["AMT_CREDIT"].label_en in text
-    assert features.FEATURES_BY_NAME["NAME_CONTRACT_TYPE"].label_en in text
+    assert features.FEATURES_BY_NAME["AMT_CREDIT"].label in text
+    assert features.FEATURES_BY_NAME["NAME_CONTRACT_TYPE"].label in text
     assert f"higher than for {round(numeric['client']['percentile'])}% of clients" in text
     assert "default rate in this category" in text
     assert len(chart_specs(page)) == 3  # two distributions + the pair view

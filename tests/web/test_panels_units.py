@@ -81,3 +81,30 @@ def test_model_card_is_written_from_the_report_in_each_language(lang: str, words
     for key in ("baseline_auc", "tuning", "calibration", "feature_effects", "counterfactual"):
         assert f'data-key="{key}"' in html
     assert "/" not in html.replace("</", "").replace("/>", "")  # no path
+
+
+PENSIONER = {"DAYS_BIRTH": -25_000.0, "DAYS_EMPLOYED": 365243.0, "NAME_INCOME_TYPE": "Pensioner",
+             "AMT_INCOME_TOTAL": 202_500.0, "NAME_FAMILY_STATUS": "Widow", "CODE_GENDER": "F", "CNT_CHILDREN": 0.0,
+             "OCCUPATION_TYPE": None, "NAME_HOUSING_TYPE": "House / apartment", "FLAG_OWN_REALTY": "Y",
+             "NAME_CONTRACT_TYPE": "Cash loans", "AMT_CREDIT": 1_293_502.5}
+
+
+@pytest.mark.parametrize(("lang", "words", "absent"), [
+    ("fr", ["Âge", "68 ans", "202\u202f500\xa0€", "veuf / veuve", "femme", "retraité", "sans emploi salarié",
+            "non renseigné", "maison / appartement", "prêt personnel", "1\u202f293\u202f502\xa0€"],
+     ["Widow", "Pensioner", "House / apartment", "Cash loans"]),
+    ("en", ["Age", "68 years", "€202,500", "widowed", "female", "pensioner", "no current job", "cash loan",
+            "€1,293,502"], ["Widow", "veuf"]),
+])
+def test_profile_card_is_worded_and_formatted_by_the_web(lang: str, words: list[str], absent: list[str]) -> None:
+    """The explain service gives the profile as data (codes, numbers, a status); every word and number format on
+    the card comes from the web's catalogues and Babel, so a third language is one more .po file."""
+    from credit_core.explain import profile
+    from credit_web.rendering import templates
+
+    payload = {"client_id": 7, "fields": profile.build(PENSIONER)}
+    html = templates.env.get_template("partials/_profile.html").render(profile=payload, client=7, lang=lang)
+    for word in words:
+        assert word in html, word
+    for word in absent:
+        assert f">{word}<" not in html, word

@@ -13,7 +13,7 @@ from credit_web import reasons
 def _reason(**fields: Any) -> dict[str, Any]:
     base = {"feature": "EMPLOYED_TO_AGE", "direction": "lowers_risk", "shap": -0.4, "contribution_pp": -1.23,
             "value": 0.3, "kind": "numeric", "comparison": "higher", "share_pct": 65, "percentile": 65.2,
-            "default_rate": None, "n": None, "suppressed": False, "text": {"fr": "legacy", "en": "legacy"}}
+            "default_rate": None, "n": None, "suppressed": False}
     return base | fields
 
 
@@ -47,8 +47,8 @@ def test_category_reason_shows_its_group_rate_with_n_or_nothing_under_30(lang: s
 
 def test_missing_value_and_unknown_shapes() -> None:
     assert "non renseignée" in reasons.sentence(_reason(kind="missing", value=None), "fr")
-    legacy = {"feature": "X", "text": {"fr": "texte", "en": "text"}}
-    assert reasons.sentence(legacy, "fr") == "texte"
+    outside = {"feature": "NOT_IN_THE_CATALOGUE", "direction": "raises_risk", "shap": 0.2}
+    assert reasons.sentence(outside, "fr") == "NOT_IN_THE_CATALOGUE"  # a factor the catalogue cannot word
 
 
 def test_every_case_has_both_directions() -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from credit_core import decision
-from credit_core.explain import catalogue, reasons
+from credit_core.explain import reasons
 from credit_core.explain._bundle import BundleLike, sigmoid
 from credit_core.explain.population import Population
 from credit_core.explain.rates import Rates
@@ -49,9 +49,7 @@ def build(
     contributions = [
         {
             "feature": names[i],
-            "label": catalogue.labels(names[i]),
             "value": values[i],
-            "display_value": catalogue.displays(names[i], values[i]),
             "shap": shap_list[i],
         }
         for i in shown

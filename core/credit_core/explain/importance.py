@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from credit_core.explain import catalogue
 from credit_core.explain.shap_values import ShapBatch
 
 BEESWARM_POINTS = 200
@@ -18,8 +17,7 @@ def mean_abs(batch: ShapBatch) -> list[dict[str, Any]]:
     means = np.abs(batch.values).mean(axis=0) if len(batch.values) else np.zeros(len(batch.feature_names))
     order = np.argsort(-means)
     return [
-        {"feature": batch.feature_names[j], "label": catalogue.labels(batch.feature_names[j]),
-         "mean_abs_shap": float(means[j])}
+        {"feature": batch.feature_names[j], "mean_abs_shap": float(means[j])}
         for j in order
     ]
 
@@ -53,7 +51,6 @@ def beeswarm(
         q = _quantiles(frame[name])
         out.append({
             "feature": name,
-            "label": catalogue.labels(name),
             "points": [
                 {"shap": float(batch.values[i, j]), "value_quantile": None if np.isnan(q[i]) else float(q[i])}
                 for i in rows

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from credit_core.explain import catalogue
 from credit_core.explain.population import Population, is_missing
 from credit_core.explain.rates import Rates
 
@@ -14,8 +13,6 @@ MAX_REASONS = 4
 
 
 RAISES, LOWERS = "raises_risk", "lowers_risk"
-_EFFECT = {RAISES: {"fr": "ce qui augmente le risque", "en": "which increases the risk"},
-           LOWERS: {"fr": "ce qui diminue le risque", "en": "which lowers the risk"}}
 
 
 @dataclass(frozen=True)
@@ -25,10 +22,8 @@ class Reason:
     feature: str
     shap: float  # log-odds
     value: Any
-    display_value: dict[str, str]
     percentile: float | None
     default_rate: float | None
-    text: dict[str, str]  # legacy sentence, kept until the dashboard writes its own
     direction: str = RAISES
     contribution_pp: float | None = None  # probability points this factor adds (negative: removes)
     kind: str = "numeric"  # "numeric" | "categorical" | "missing"
@@ -39,40 +34,10 @@ class Reason:
     suppressed: bool = False  # that cell is below the minimum count: no rate
 
 
-def _numeric_sentence(label: dict[str, str], shown: dict[str, str], comparison: str, share: int,
-                      effect: dict[str, str]) -> dict[str, str]:
-    if comparison == "higher":
-        return {"fr": f"{label['fr']} ({shown['fr']}) : plus élevé que pour {share} % des clients, {effect['fr']}.",
-                "en": f"{label['en']} ({shown['en']}) is higher than for {share}% of clients, {effect['en']}."}
-    return {"fr": f"{label['fr']} ({shown['fr']}) : plus faible que pour {share} % des clients, {effect['fr']}.",
-            "en": f"{label['en']} ({shown['en']}) is lower than for {share}% of clients, {effect['en']}."}
-
-
 def compare(percentile: float) -> tuple[str, int]:
     """("higher", share of clients below) or ("lower", share of clients above), in whole percents."""
     p = round(percentile)
     return ("higher", p) if percentile >= 50 else ("lower", 100 - p)
-
-
-def sentence(name: str, value: Any, percentile: float | None, default_rate: float | None,
-             direction: str = RAISES) -> dict[str, str]:
-    label, shown, effect = catalogue.labels(name), catalogue.displays(name, value), _EFFECT[direction]
-    if is_missing(value):
-        return {"fr": f"{label['fr']} : information non renseignée, {effect['fr']}.",
-                "en": f"{label['en']}: this information is missing, {effect['en']}."}
-    if percentile is not None:
-        comparison, share = compare(percentile)
-        return _numeric_sentence(label, shown, comparison, share, effect)
-    if default_rate is not None:
-        rate = f"{100 * default_rate:.1f}"
-        return {
-            "fr": f"{label['fr']} : « {shown['fr']} ». Les clients dans ce cas font défaut dans "
-                  f"{rate.replace('.', ',')} % des cas, {effect['fr']}.",
-            "en": f"{label['en']}: “{shown['en']}”. Clients in this case default {rate}% of the time, "
-                  f"{effect['en']}.",
-        }
-    return {"fr": f"{label['fr']} ({shown['fr']}) : {effect['fr']}.",
-            "en": f"{label['en']} ({shown['en']}): {effect['en']}."}
 
 
 def _sigmoid(x: float) -> float:
@@ -106,8 +71,7 @@ def top_reasons(
         comparison, share = compare(pct) if pct is not None and kind == "numeric" else (None, None)
         pp = None if log_odds is None else 100.0 * (_sigmoid(log_odds) - _sigmoid(log_odds - s))
         reasons.append(Reason(
-            name, s, value, catalogue.displays(name, value), pct, rate, sentence(name, value, pct, rate, direction),
-            direction=direction, contribution_pp=pp, kind=kind,
+            name, s, value, pct, rate, direction=direction, contribution_pp=pp, kind=kind,
             value_code=str(value) if kind == "categorical" else None, comparison=comparison, share_pct=share,
             n=n if kind != "numeric" else None, suppressed=suppressed if kind != "numeric" else False,
         ))

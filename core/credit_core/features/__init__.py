@@ -1,7 +1,7 @@
 """Model features: the catalogue (what each feature is) and the pipeline (how it is computed).
 
 `build_features` serves batch training and scoring; `features_for_application` runs the same code
-on one new application. Everything else (column order, labels, formatting) comes from the catalogue.
+on one new application. Everything else (column order, labels, units) comes from the catalogue.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from credit_core.features.catalogue import (
     FEATURES_BY_NAME,
     NUMERIC_FEATURES,
     Feature,
-    format_value,
 )
 from credit_core.features.single import features_for_application
 
@@ -29,5 +28,4 @@ __all__ = [
     "Feature",
     "build_features",
     "features_for_application",
-    "format_value",
 ]

@@ -53,14 +53,15 @@ def library_versions() -> dict[str, str]:
 
 
 def feature_schema(names: list[str], categorical: list[str]) -> list[dict[str, Any]]:
-    """Ordered model columns with their catalogue description (name/kind/group/labels/unit/actionable)."""
+    """Ordered model columns with their catalogue description (name/kind/group/label/unit/actionable); the label
+    is English, the catalogue's source language."""
     cats = set(categorical)
     schema = []
     for name in names:
         spec = features.FEATURES_BY_NAME.get(name)
         entry: dict[str, Any] = {"name": name, "kind": "categorical" if name in cats else "numeric"}
         if spec is not None:
-            entry |= {"group": spec.group, "label_fr": spec.label_fr, "label_en": spec.label_en, "unit": spec.unit,
+            entry |= {"group": spec.group, "label": spec.label, "unit": spec.unit,
                       "actionable": spec.actionable}
         schema.append(entry)
     return schema

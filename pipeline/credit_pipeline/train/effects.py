@@ -16,7 +16,6 @@ import polars as pl
 from catboost import CatBoostClassifier
 from sklearn.metrics import roc_auc_score
 
-from credit_core import features
 from credit_pipeline.train.data import TrainingData
 
 ENGINEERED = (
@@ -63,18 +62,13 @@ def feature_effects(model: CatBoostClassifier, data: TrainingData, y: np.ndarray
             continue
         x = data.frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
         auc = univariate_auc(x, y)
-        spec = features.FEATURES_BY_NAME.get(name)
         auc_text = f"{auc:.3f}" if auc is not None else "n/a"
         out.append({
             "feature": name,
-            "label_en": spec.label_en if spec else name,
-            "label_fr": spec.label_fr if spec else name,
             "importance": round(share[name], 3),
             "rank": rank[name],
             "univariate_auc": auc,
             "note": f"{WHAT[name]}: {share[name]:.1f}% of the model's importance (rank {rank[name]} of "
                     f"{len(share)}); alone, AUC {auc_text}",
-            "note_fr": f"{WHAT[name]} : {share[name]:.1f} % de l'importance du modèle (rang {rank[name]} sur "
-                       f"{len(share)}) ; seule, AUC {auc_text}",
         })
     return sorted(out, key=lambda e: -e["importance"])

@@ -1,6 +1,8 @@
 """Response shapes of the explain API, for the OpenAPI document only (routes build plain JSON, as the core returns
-it, and do not pay for validation). `extra="allow"`: bodies carry more fields than documented here (legacy ones
-kept until the dashboard stops reading them)."""
+it, and do not pay for validation). `extra="allow"`: bodies may carry more fields than documented here.
+
+Bodies are data, in no language: labels, category words and formatted values are the reader's job (the
+dashboard writes them through its gettext catalogues and Babel)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Open(BaseModel):
     model_config = ConfigDict(extra="allow")
-
-
-class Localised(Open):
-    fr: str
-    en: str
 
 
 class ReasonOut(Open):
@@ -34,8 +31,6 @@ class ReasonOut(Open):
     default_rate: float | None = Field(description="The client's category cell; null when suppressed.")
     n: int | None
     suppressed: bool
-    display_value: Localised
-    text: Localised = Field(description="Legacy sentence (the dashboard writes its own).")
 
 
 class ExplanationOut(Open):

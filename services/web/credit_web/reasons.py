@@ -56,11 +56,11 @@ def case(reason: dict[str, Any]) -> str:
 
 
 def sentence(reason: dict[str, Any], lang: str) -> str:
-    """One reason as a full sentence in `lang` (the service's own text for a reason without structure)."""
+    """One reason as a full sentence in `lang` (a factor outside the catalogue, which a model of another feature
+    set could give, reads as its name)."""
     name = str(reason.get("feature") or "")
     if reason.get("direction") not in (RAISES, LOWERS) or name not in features.FEATURES_BY_NAME:
-        text = reason.get("text") or {}
-        return str(text.get(lang) or text.get("en") or name)
+        return name
     which = case(reason)
     values: dict[str, Any] = {"label": feature_label(name, lang), "value": display_value(name, reason.get("value"),
                                                                                           lang),

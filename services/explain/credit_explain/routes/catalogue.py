@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from credit_core import features
-from credit_core.explain import catalogue, client_row, distributions, joint, store
+from credit_core.explain import client_row, distributions, joint, store
 from credit_core.ids import ClientIdParam
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ConnectionDep, ContextDep, valid_feature
@@ -20,10 +20,18 @@ FeatureA = Annotated[str, Depends(valid_feature)]
 OptionalClient = Annotated[ClientIdParam | None, Query()]
 
 
+def _describe(spec: features.Feature) -> dict[str, Any]:
+    """One catalogue entry as the API shows it. Label and description are English, the catalogue's source
+    language; readers in other languages translate them (the dashboard through its gettext catalogues)."""
+    return {"name": spec.name, "group": spec.group, "kind": spec.kind, "label": spec.label,
+            "description": spec.description or None, "unit": spec.unit, "actionable": spec.actionable,
+            "higher_is": spec.higher_is or None}
+
+
 @router.get("/features")
 async def list_features() -> dict[str, Any]:
     return {"feature_set_version": features.FEATURE_SET_VERSION,
-            "features": [catalogue.describe(f) for f in features.CATALOGUE]}
+            "features": [_describe(f) for f in features.CATALOGUE]}
 
 
 async def _client(conn: Any, client_id: int | None) -> dict[str, Any] | None:
@@ -42,14 +50,13 @@ async def distribution(name: FeatureA, ctx: ContextDep, conn: ConnectionDep,
     bin (suppressed below `min_cell` clients; credit_core.explain.rates); percentiles come from population.json."""
     if not ctx.population.has(name) or not ctx.rates.has(name):
         raise ProblemError(404, "distribution not found", f"No population data for {name!r}.", feature=name)
-    body = {"feature": name, "label": catalogue.labels(name), "model_version": ctx.version,
+    body = {"feature": name, "model_version": ctx.version,
             **distributions.distribution(ctx.population, ctx.rates, name)}
     client = await _client(conn, client_id)
     if client is not None:
         value = client.get(name)
         cell = ctx.rates.cell_of(name, value)
-        body["client"] = {"client_id": client_id, "value": value, "display_value": catalogue.displays(name, value),
-                          "percentile": ctx.population.percentile(name, value),
+        body["client"] = {"client_id": client_id, "value": value, "percentile": ctx.population.percentile(name, value),
                           "default_rate": cell["default_rate"], "n": cell["n"], "suppressed": cell["suppressed"]}
     # Plain JSON types already (NaN becomes null): orjson directly, skipping FastAPI's generic encoder.
     return Response(orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), media_type="application/json")

@@ -169,10 +169,8 @@ def data(rows: list[dict[str, Any]]) -> alt.Data:
     return alt.Data(values=rows)
 
 
-def feature_label(name: str, lang: str, fallback: dict[str, str] | None = None) -> str:
-    """The catalogue's label in `lang`; `fallback` (a service's {lang: text}) only for a name it does not know."""
-    if name not in features.FEATURES_BY_NAME and fallback and fallback.get(lang):
-        return str(fallback[lang])
+def feature_label(name: str, lang: str) -> str:
+    """The catalogue's label in `lang` (its name for a feature the catalogue does not know)."""
     return i18n_features.feature_label(name, lang)
 
 

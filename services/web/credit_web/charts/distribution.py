@@ -81,7 +81,7 @@ def _trend(mids: list[float], counts: dict[str, list[int]]) -> str:
 
 def _numeric(payload: dict[str, Any], lang: str) -> ChartSpec:
     name = payload["feature"]
-    title = feature_label(name, lang, payload.get("label"))
+    title = feature_label(name, lang)
     edges = [float(e) for e in payload.get("edges") or []]
     counts = payload.get("counts") or {}
     mids = [(lo + hi) / 2 for lo, hi in itertools.pairwise(edges)]
@@ -166,7 +166,7 @@ def _category_name(name: str, value: Any, lang: str) -> str:
 
 def _categorical(payload: dict[str, Any], lang: str) -> ChartSpec:
     name = payload["feature"]
-    title = feature_label(name, lang, payload.get("label"))
+    title = feature_label(name, lang)
     categories = [dict(c) for c in payload.get("categories") or []]
     missing_cell = payload.get("missing_cell")
     missing = payload.get("missing") or {}

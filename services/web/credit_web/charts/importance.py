@@ -32,7 +32,7 @@ def importance(importance_payload: dict[str, Any], lang: str, top: int = 15) -> 
     """`importance_payload`: GET /v1/importance."""
     items = list(importance_payload.get("importance") or [])[:top]
     rows: list[dict[str, Any]] = [
-        {"name": feature_label(i["feature"], lang, i.get("label")), "value": rounded(i["mean_abs_shap"]),
+        {"name": feature_label(i["feature"], lang), "value": rounded(i["mean_abs_shap"]),
          "text": number(float(i["mean_abs_shap"]), 3, lang)} for i in items]
     order = [r["name"] for r in rows]
     base = alt.Chart().encode(y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)))
@@ -92,7 +92,7 @@ def beeswarm(importance_payload: dict[str, Any], lang: str, top: int = 15, point
     rows: list[dict[str, Any]] = []
     order = []
     for f in features:
-        name = feature_label(f["feature"], lang, f.get("label"))
+        name = feature_label(f["feature"], lang)
         order.append(name)
         sample = list(f.get("points") or [])
         step = max(1, -(-len(sample) // points))  # evenly thinned, deterministic

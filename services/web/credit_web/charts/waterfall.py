@@ -35,11 +35,8 @@ def _steps(explanation: dict[str, Any], lang: str, top: int) -> list[dict[str, A
     rest_shap = float(rest.get("shap", 0.0)) + sum(float(c["shap"]) for c in folded)
     steps = []
     for c in shown:
-        # The web reads the raw value itself (its catalogue translates categories); the service's text otherwise.
-        value = display_value(c["feature"], c["value"], lang) if "value" in c else (
-            (c.get("display_value") or {}).get(lang))
-        name = feature_label(c["feature"], lang, c.get("label"))
-        steps.append({"name": name, "value": value if value is not None else "—", "shap": float(c["shap"])})
+        name, value = feature_label(c["feature"], lang), display_value(c["feature"], c.get("value"), lang)
+        steps.append({"name": name, "value": value, "shap": float(c["shap"])})
     if rest_count:
         steps.append({"name": label("%(n)s other features", lang, n=rest_count), "value": "", "shap": rest_shap})
     return steps

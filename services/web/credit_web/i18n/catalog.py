@@ -33,9 +33,9 @@ COPYRIGHT = "Prêt à dépenser"
 def core_messages() -> Iterator[tuple[str, str]]:
     """(message, where) of the strings the core holds as data: feature labels, descriptions, category words."""
     for spec in features.CATALOGUE:
-        yield spec.label_en, f"feature {spec.name}"
-        if spec.description_en:
-            yield spec.description_en, f"feature {spec.name} (description)"
+        yield spec.label, f"feature {spec.name}"
+        if spec.description:
+            yield spec.description, f"feature {spec.name} (description)"
     for feature, words in categories.WORDS.items():
         for code, word in words.items():
             yield word, f"category {feature}={code}"

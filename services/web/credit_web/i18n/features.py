@@ -21,12 +21,12 @@ from credit_web.i18n import translate, translate_plural
 
 def feature_label(name: str, lang: str) -> str:
     spec = features.FEATURES_BY_NAME.get(name)
-    return translate(lang, spec.label_en) if spec is not None else name
+    return translate(lang, spec.label) if spec is not None else name
 
 
 def feature_description(name: str, lang: str) -> str:
     spec = features.FEATURES_BY_NAME.get(name)
-    return translate(lang, spec.description_en) if spec is not None and spec.description_en else ""
+    return translate(lang, spec.description) if spec is not None and spec.description else ""
 
 
 def category(feature: str, code: Any, lang: str) -> str:
