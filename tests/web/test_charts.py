@@ -91,7 +91,8 @@ def _check_common(chart: ChartSpec, lang: str) -> dict[str, Any]:
     return spec
 
 
-@pytest.mark.parametrize(("p", "t", "refused"), [(0.123, 0.085, True), (0.031, 0.09, False), (0.92, 0.1, True)])
+@pytest.mark.parametrize(("p", "t", "refused"), [(0.123, 0.085, True), (0.031, 0.09, False), (0.92, 0.1, True),
+                                                 (0.1044, 0.0676, True)])
 def test_score_gauge_marks_threshold_and_decision(p: float, t: float, refused: bool) -> None:
     fr, en = charts.score_gauge(p, t, "fr"), charts.score_gauge(p, t, "en")
     spec = _check_common(fr, "fr")
@@ -108,8 +109,27 @@ def test_score_gauge_marks_threshold_and_decision(p: float, t: float, refused: b
     assert ("refusé" if refused else "accordé") in fr.alt_text
     assert f"{100 * p:.1f}%" in en.alt_text and ("refused" if refused else "granted") in en.alt_text
     assert ("above" if refused else "below") in en.alt_text
-    margin = abs(100 * (p - t))
-    assert f"{margin:.1f}" in en.alt_text and fr.table is not None
+    margin = abs(round(100 * p, 1) - round(100 * t, 1))  # from the figures as printed: 10.4 − 6.8 reads 3.6, not 3.7
+    assert f"{margin:.1f} pts" in en.alt_text and fr.table is not None
+
+
+def test_reasons_quote_the_waterfall_steps(tiny: Any) -> None:
+    """A factor shows one number everywhere: the reason's "by 0,6 points" is the waterfall bar's "+0,6 pts"."""
+    from credit_web import reasons as reasons_text
+
+    bundle, frame, ctx = tiny
+    checked = 0
+    for row in range(0, 40, 3):
+        payload = explanation.explain_frame(bundle, frame.slice(row, 1), ctx.population, top=len(bundle.feature_names))
+        spec = _check_common(charts.waterfall(payload, "fr", top=len(bundle.feature_names)), "fr")
+        bars = next(u for u in _layers(spec) if _mark(u) == "bar")
+        step_text = {r["row"].split(" = ")[0]: r["text"] for r in _values(bars, spec)}
+        for reason in payload["reasons"]:
+            quoted = reasons_text.sentence(reason, "fr")
+            drawn = step_text[feature_label(reason["feature"], "fr")]  # "+0,6 pts"
+            assert drawn.lstrip("+−").split()[0] + " point" in quoted, (drawn, quoted)
+            checked += 1
+    assert checked >= 10
 
 
 def test_waterfall_runs_from_base_rate_to_the_clients_probability(tiny: Any) -> None:

@@ -28,6 +28,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def probability_points(base_value: float, shap: list[float], order: list[int]) -> list[float]:
+    """Each feature's step on the waterfall, in probability points: walking from the average client's log-odds
+    through the features in `order` (largest |SHAP| first), the change of the probability each one makes. The
+    steps add up exactly to the client's probability minus the average client's. The waterfall draws them and the
+    reasons quote them: one number per factor wherever it is shown."""
+    points = [0.0] * len(shap)
+    cumulative = base_value
+    for i in order:
+        before, cumulative = sigmoid(cumulative), cumulative + shap[i]
+        points[i] = 100.0 * float(sigmoid(cumulative) - before)
+    return points
+
+
 def build(
     bundle: BundleLike,
     row: dict[str, Any],
@@ -46,12 +59,9 @@ def build(
     probability = float(sigmoid(log_odds))
     order = sorted(range(len(names)), key=lambda i: -abs(shap_list[i]))
     shown, others = order[:top], order[top:]
+    points = probability_points(float(base_value), shap_list, order)
     contributions = [
-        {
-            "feature": names[i],
-            "value": values[i],
-            "shap": shap_list[i],
-        }
+        {"feature": names[i], "value": values[i], "shap": shap_list[i], "contribution_pp": points[i]}
         for i in shown
     ]
     return {
@@ -60,11 +70,12 @@ def build(
         "base_value": float(base_value),
         "prediction": {"log_odds": log_odds, "probability": probability},
         "contributions": contributions,
-        "rest": {"count": len(others), "shap": float(sum(shap_list[i] for i in others))},
+        "rest": {"count": len(others), "shap": float(sum(shap_list[i] for i in others)),
+                 "contribution_pp": float(sum(points[i] for i in others))},
         "reasons_for": decision.decide(probability, float(bundle.threshold)),
         "reasons": [asdict(r) for r in reasons.top_reasons(
             names, shap_list, values, population, refused=decision.is_refused(probability, float(bundle.threshold)),
-            rates=rates, log_odds=log_odds, categorical=set(bundle.categorical_features))],
+            rates=rates, points=points, categorical=set(bundle.categorical_features))],
     }
 
 

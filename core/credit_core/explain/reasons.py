@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ class Reason:
     percentile: float | None
     default_rate: float | None
     direction: str = RAISES
-    contribution_pp: float | None = None  # probability points this factor adds (negative: removes)
+    contribution_pp: float | None = None  # its step on the waterfall, in probability points (negative: removes)
     kind: str = "numeric"  # "numeric" | "categorical" | "missing"
     value_code: str | None = None  # the category's code (categorical features)
     comparison: str | None = None  # numeric: "higher" | "lower" than most clients
@@ -40,13 +40,9 @@ def compare(percentile: float) -> tuple[str, int]:
     return ("higher", p) if percentile >= 50 else ("lower", 100 - p)
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def top_reasons(
     names: list[str], shap: list[float], values: list[Any], population: Population | None, limit: int = MAX_REASONS,
-    *, refused: bool = True, rates: Rates | None = None, log_odds: float | None = None,
+    *, refused: bool = True, rates: Rates | None = None, points: Sequence[float] | None = None,
     categorical: frozenset[str] | set[str] = frozenset(),
 ) -> list[Reason]:
     """The factors behind the decision, largest |SHAP| first: for a refusal (`refused`) those that raised the risk
@@ -69,7 +65,7 @@ def top_reasons(
         is_cat = name in categorical or isinstance(value, str)
         kind = "missing" if is_missing(value) else "categorical" if is_cat else "numeric"
         comparison, share = compare(pct) if pct is not None and kind == "numeric" else (None, None)
-        pp = None if log_odds is None else 100.0 * (_sigmoid(log_odds) - _sigmoid(log_odds - s))
+        pp = None if points is None else float(points[i])  # the factor's step on the waterfall
         reasons.append(Reason(
             name, s, value, pct, rate, direction=direction, contribution_pp=pp, kind=kind,
             value_code=str(value) if kind == "categorical" else None, comparison=comparison, share_pct=share,

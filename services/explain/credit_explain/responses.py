@@ -21,7 +21,9 @@ class ReasonOut(Open):
     feature: str
     direction: Literal["raises_risk", "lowers_risk"]
     shap: float = Field(description="Contribution in log-odds.")
-    contribution_pp: float | None = Field(description="Probability points this factor adds (negative: removes).")
+    contribution_pp: float | None = Field(description=(
+        "Its step on the waterfall (features by decreasing |shap|), in probability points; the steps add up to the "
+        "probability minus the average client's."))
     value: float | str | None
     value_code: str | None = Field(description="The category's code (categorical features).")
     kind: Literal["numeric", "categorical", "missing"]

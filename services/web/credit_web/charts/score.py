@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 
+from credit_web import formatting
 from credit_web.charts._base import (
     CLIENT,
     DEFAULTED,
@@ -60,7 +63,8 @@ def score_gauge(probability: float, threshold: float, lang: str) -> ChartSpec:
         x=alt.X("x:Q"), tooltip=[alt.Tooltip("text:N", title=label("Threshold", lang))])
     rule_text = rule_data.mark_text(align="left", dx=4, baseline="bottom", y=alt.ExprRef("height"), dy=-2,
                                     fontSize=11, color=CLIENT).encode(x=alt.X("x:Q"), text=alt.Text("text:N"))
-    margin = points(p - t, lang)
+    # The gap between the two figures as printed (10,4 % against 6,8 % reads 3,6 points, as on the score card).
+    margin = points(math.copysign(formatting.rounded_percent_points(p, t), p - t) / 100, lang)
     alt_text = label("Probability of default %(p)s — %(side)s the %(t)s threshold: credit %(decision)s (margin "
                      "%(m)s).", lang, p=percent(p, lang), t=percent(t, lang), decision=decision, m=margin,
                      side=label("above", lang) if refused else label("below", lang))
