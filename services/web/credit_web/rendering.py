@@ -228,3 +228,27 @@ def render(
         response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_COOKIE_SECONDS, samesite="lax", secure=secure,
                             httponly=True)
     return response
+
+
+# The client's own pages (/c/…) are fetched by someone who is not signed in, possibly in the advisor's browser:
+# they carry no session, no CSRF token and no user, set no cookie, and send no Referer with their link in it.
+PUBLIC_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+
+
+def public_lang(request: Request) -> str:
+    """The client's pages: `?lang=` (the link carries it), else French; no cookie, no browser guess."""
+    return i18n.normalise(request.query_params.get("lang")) or i18n.DEFAULT_LANG
+
+
+def render_public(request: Request, template_name: str, context: dict[str, Any], *, status_code: int = 200,
+                  headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a client-facing page: nothing of the session (it is not even loaded on these paths)."""
+    lang = public_lang(request)
+    full: dict[str, Any] = {
+        "request": request, "lang": lang, "user": None, "csrf_token": "", "csrf_input": Markup(""),
+        "state": UrlState(None, None, None, lang), "request_id": request_id(request.scope) or "",
+        "is_htmx": False, "public": True,
+    }
+    full.update(context)
+    return templates.TemplateResponse(request, template_name, full, status_code=status_code,
+                                      headers={**PUBLIC_HEADERS, **(headers or {})})
