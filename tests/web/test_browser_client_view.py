@@ -58,9 +58,14 @@ def test_the_advisor_creates_the_link_and_the_client_opens_it_in_a_fresh_browser
     words = WORDS[lang]
     advisor = _advisor_page(browser, stack, lang)
     advisor.goto(f"{stack.web_url}/?client={refused}&lang={lang}")
-    panel = advisor.locator("#client-view-panel")
-    panel.scroll_into_view_if_needed()  # the panel loads when revealed
+    # The analysis panels first (they move the layout as they arrive), then the client view, loaded when revealed.
+    expect(advisor.locator("#panels > section.panel:not(#client-view-panel) > .loading")).to_have_count(0)
     create = advisor.locator("#client-view-create")
+    for _ in range(10):
+        advisor.evaluate("document.getElementById('client-view-panel').scrollIntoView()")
+        if create.count():
+            break
+        advisor.wait_for_timeout(300)
     expect(create).to_be_visible()
     advisor.select_option("#client-link-lang", lang)
     create.click()
