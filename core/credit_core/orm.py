@@ -275,3 +275,39 @@ class DriftReport(Base):
     drifted_share: Mapped[float] = mapped_column(sa.Double)
     summary: Mapped[dict[str, Any]] = mapped_column(pg.JSONB)
     html_path: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ClientLink(Base):
+    """A link to a client's own view (`/c/{token}`) an advisor issued (migration 0011).
+
+    The token is signed with the web service's secret and carries the client id, its issue time and a random
+    nonce; only the nonce's sha256 is stored here, so the row can be found from a token (and revoked) but a
+    token cannot be rebuilt from the row. Expiry and revocation are decided here, not by the token alone."""
+
+    __tablename__ = "client_link"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    nonce_hash: Mapped[bytes] = mapped_column(sa.LargeBinary, unique=True)
+    client_id: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    issued_by: Mapped[str] = mapped_column(sa.Text)  # the advisor's username
+    issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    lang: Mapped[str] = mapped_column(sa.Text)  # the language the link was issued in
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ClientLinkUse(Base):
+    """Each use of a client link: the page, or a download of the client's data (the audit of the link)."""
+
+    __tablename__ = "client_link_use"
+    __table_args__ = (
+        sa.Index("ix_client_link_use_link_id_used_at", "link_id", "used_at"),
+        sa.CheckConstraint("kind IN ('page', 'json', 'csv')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    link_id: Mapped[int] = mapped_column(sa.ForeignKey("client_link.id", ondelete="CASCADE"))
+    used_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(sa.Text)
+    request_id: Mapped[str | None] = mapped_column(sa.Text)  # the same id as the audited score's `decision` row

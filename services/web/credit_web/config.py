@@ -22,6 +22,9 @@ class WebSettings(Settings):
     # Development only: accept an empty SESSION_SECRET by generating a throwaway one (sessions die on restart).
     web_dev_insecure_secret: bool = False
     web_db_pool_size: int = 5
+    # The address clients open their links at (https://credit.example.com), when the web is behind a proxy that
+    # does not pass its own host; empty: the address the advisor's request came to.
+    web_public_url: str = ""
 
 
 @lru_cache

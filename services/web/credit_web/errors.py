@@ -18,6 +18,8 @@ from credit_core.service.observability import request_id
 from credit_core.service.problems import ProblemError, is_database_error, problem_response
 from credit_web import i18n
 from credit_web.backends import BackendProblem, BackendUnavailable
+from credit_web.client_links import PREFIX as CLIENT_PREFIX
+from credit_web.client_links import LinkRefused, LinkStatus, redact
 from credit_web.deps import Forbidden, LoginRequired, get_lang
 from credit_web.i18n import N_, words
 from credit_web.security import CsrfError
@@ -33,6 +35,16 @@ _MESSAGE_KEYS = {
     503: N_("A service is unavailable right now. Try again in a moment."),
 }
 _UNEXPECTED = N_("An unexpected error occurred. The technical team can trace it with the reference below.")
+# What a client reads when their link does not open (no mention of signing in or of the dashboard).
+_LINK_MESSAGES = {
+    LinkStatus.INVALID: N_("This link is not valid. Check that it was copied in full, or ask your advisor for a new "
+                           "one."),
+    LinkStatus.EXPIRED: N_("This link has expired. Ask your advisor for a new one."),
+    LinkStatus.REVOKED: N_("This link has been withdrawn. Ask your advisor for a new one."),
+    LinkStatus.BUSY: N_("This link was opened many times in a short time. Try again in a minute."),
+}
+_LINK_TITLES = {LinkStatus.INVALID: "not found", LinkStatus.EXPIRED: "link expired",
+                LinkStatus.REVOKED: "link revoked", LinkStatus.BUSY: "too many requests"}
 
 
 def wants_html(request: Request) -> bool:
@@ -56,14 +68,23 @@ def error_page(request: Request, status: int, *, message_key: str | None = None,
                headers: dict[str, str] | None = None) -> Response:
     """HTML for browsers, problem+json for the rest."""
     rid = request_id(request.scope) or ""
+    public = is_client_page(request)
     if not wants_html(request):
-        return problem_response(status, title or _default_title(status), instance=request.url.path, headers=headers,
+        return problem_response(status, title or _default_title(status),
+                                instance=redact(request.url.path) if public else request.url.path, headers=headers,
                                 request_id=rid or None)
-    from credit_web.rendering import render  # late: rendering imports deps, which must not import us back
+    from credit_web.rendering import render, render_public  # late: rendering imports deps, which must not import us
 
     key = message_key or _MESSAGE_KEYS.get(status, _UNEXPECTED)
+    if public:  # a client's page: their own plain layout, in the link's language, nothing of the dashboard
+        return render_public(request, "pages/client_error.html", {"status": status, "message_key": key},
+                             status_code=status, headers=headers)
     return render(request, "pages/error.html", {"status": status, "message_key": key, "request_id": rid},
                   status_code=status, headers=headers)
+
+
+def is_client_page(request: Request) -> bool:
+    return request.url.path.startswith(CLIENT_PREFIX)
 
 
 def _default_title(status: int) -> str:
@@ -116,6 +137,13 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status, title=exc.title, headers=exc.headers or None)
 
 
+async def _on_link_refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LinkRefused)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return error_page(request, exc.http_status, message_key=_LINK_MESSAGES[exc.status],
+                      title=_LINK_TITLES[exc.status], headers=headers)
+
+
 async def _on_backend_unavailable(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BackendUnavailable)
     log.warning("%s unavailable: %s", exc.service, exc.reason)
@@ -137,6 +165,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(BackendUnavailable, _on_backend_unavailable)
     app.add_exception_handler(BackendProblem, _on_backend_problem)
+    app.add_exception_handler(LinkRefused, _on_link_refused)
 
 
 def unexpected_error_page(exc: Exception, scope: Scope) -> Response:

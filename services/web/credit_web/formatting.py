@@ -7,10 +7,12 @@ language (French: "1 234 567,8" with narrow no-break spaces, "12,3 %", "202 500 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 MISSING = "—"
@@ -95,3 +97,8 @@ def d3_locale(lang: str) -> dict[str, Any]:
     after = currency_pattern[currency_pattern.rindex("0") + 1:].replace("¤", "€")
     return {"decimal": get_decimal_symbol(lang), "thousands": get_group_symbol(lang), "grouping": [3],
             "currency": [before, after], "percent": suffix, "minus": "\u2212"}
+
+
+def long_date(day: datetime, lang: str) -> str:
+    """27 novembre 2026 / 27 November 2026 (Babel's long date of the reader's locale)."""
+    return str(format_date(day, "long", locale=lang))

@@ -19,16 +19,18 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Receive, Scope, Send
 
 from credit_core import db
 from credit_core.service import exposure, limits, observability, problems
 from credit_core.service.database import create_raw_pool, create_service_engine
 from credit_core.settings import Settings
-from credit_web import errors
+from credit_web import client_links, errors
 from credit_web.backends import Backends
 from credit_web.config import WebSettings
 from credit_web.rendering import STATIC_DIR
-from credit_web.routes import auth, decisions, letter, model_page, pages, panels
+from credit_web.routes import auth, client_view, decisions, letter, model_page, pages, panels
+from credit_web.routes import client_links as client_links_routes
 from credit_web.security import SecurityHeadersMiddleware, verify_csrf
 from credit_web.session_store import Lifetimes, SessionStore, open_store
 from credit_web.throttle import ADDRESS_POLICY, PAIR_POLICY, LoginThrottle
@@ -48,6 +50,17 @@ def session_secret(config: WebSettings) -> str:
         return secrets.token_urlsafe(32)
     raise RuntimeError("SESSION_SECRET is not set: the web service refuses to start without a session secret "
                        "(`credit run` generates one; or set WEB_DEV_INSECURE_SECRET=1 for development).")
+
+
+class AdvisorSessionMiddleware(SessionMiddleware):
+    """The signed session cookie, except on the client's own pages (/c/…): they neither read the advisor's cookie
+    (so nothing of the session or its CSRF token can reach them, even in the advisor's browser) nor set one."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(client_links.PREFIX):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -86,19 +99,22 @@ def create_app(settings: Settings) -> FastAPI:
                   redoc_url=None, openapi_url=None, dependencies=[Depends(verify_csrf)])
     app.state.settings, app.state.metrics, app.state.tls = config, metrics, config.web_tls
     app.state.catalogue_cache = {}
+    # Client links: signed with the web's secret; the clock is the app's so that tests can move it (expiry).
+    app.state.link_signer, app.state.clock = client_links.LinkSigner(secret), time.time
+    client_links.redact_uvicorn_access_log()
 
     errors.install_error_handlers(app)
     # Added innermost first: observability (request id) → headers → cookie session → catch-all → body limit → app.
     app.add_middleware(limits.BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(problems.CatchAllMiddleware, respond=errors.unexpected_error_page)
-    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
+    app.add_middleware(AdvisorSessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
                        max_age=config.session_max_age_seconds, same_site="lax", https_only=config.web_tls)
     app.add_middleware(SecurityHeadersMiddleware, tls=config.web_tls)
     app.add_middleware(observability.ObservabilityMiddleware, metrics=metrics)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static")
     for router in (auth.router, auth.admin_router, pages.router, panels.router, model_page.router,
-                   decisions.router, letter.router):
+                   decisions.router, letter.router, client_links_routes.router, client_view.router):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

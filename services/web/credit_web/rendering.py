@@ -2,7 +2,7 @@
 
 Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's language), `words` (run-time
 words marked for extraction), `feature_label(name)`, `category(feature, code)`, `user`, `csrf_token`,
-`csrf_input`, `state` (the dashboard's URL state: client, a, b, lang), `state_url(path, **changes)`,
+`profile_value(field)`, `csrf_input`, `state` (the dashboard's URL state: client, a, b, lang), `state_url(path, **changes)`,
 `static_url(path)`, `gap(a, b)` and the filters `percent`, `money`, `number`, `datetime` (credit_web.formatting).
 """
 
@@ -169,6 +169,11 @@ def _feature_value(ctx: Any, name: str, value: Any) -> str:
 
 
 @pass_context
+def _profile_value(ctx: Any, field: Any) -> str:
+    return i18n_features.profile_value(field, _lang_of(ctx))
+
+
+@pass_context
 def _category(ctx: Any, feature: str, code: Any) -> str:
     return i18n_features.category(feature, code, _lang_of(ctx))
 
@@ -181,6 +186,7 @@ def _build_templates() -> Jinja2Templates:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext,  # type: ignore[attr-defined]
                                   npgettext=_npgettext)
     env.globals.update(words=words, feature_label=_feature_label, category=_category, feature_value=_feature_value,
+                       profile_value=_profile_value,
                        lang_name=lambda code: Locale.parse(code).get_display_name(code) or code)
     env.filters.update(percent=_percent, money=_money, number=_number, datetime=_datetime)
     env.globals.update(gap=formatting.rounded_percent_points, state_url=_state_url, static_url=static_url,
@@ -228,3 +234,27 @@ def render(
         response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_COOKIE_SECONDS, samesite="lax", secure=secure,
                             httponly=True)
     return response
+
+
+# The client's own pages (/c/…) are fetched by someone who is not signed in, possibly in the advisor's browser:
+# they carry no session, no CSRF token and no user, set no cookie, and send no Referer with their link in it.
+PUBLIC_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+
+
+def public_lang(request: Request) -> str:
+    """The client's pages: `?lang=` (the link carries it), else French; no cookie, no browser guess."""
+    return i18n.normalise(request.query_params.get("lang")) or i18n.DEFAULT_LANG
+
+
+def render_public(request: Request, template_name: str, context: dict[str, Any], *, status_code: int = 200,
+                  headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a client-facing page: nothing of the session (it is not even loaded on these paths)."""
+    lang = public_lang(request)
+    full: dict[str, Any] = {
+        "request": request, "lang": lang, "user": None, "csrf_token": "", "csrf_input": Markup(""),
+        "state": UrlState(None, None, None, lang), "request_id": request_id(request.scope) or "",
+        "is_htmx": False, "public": True,
+    }
+    full.update(context)
+    return templates.TemplateResponse(request, template_name, full, status_code=status_code,
+                                      headers={**PUBLIC_HEADERS, **(headers or {})})

@@ -8,6 +8,7 @@ gettext catalogues (see `credit_web.i18n.catalog`), so French, or any added lang
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import time
 from typing import Any
 
@@ -50,6 +51,14 @@ def display_value(name: str, value: Any, lang: str) -> str:
     except (TypeError, ValueError):
         return str(value)
     return _numeric(spec.unit, x, lang)
+
+
+def profile_value(field: Mapping[str, Any], lang: str) -> str:
+    """A field of explain's profile card as the reader reads it: Home Credit's "no current job" (a pensioner, say)
+    is an answer, not a gap, so it has its own words."""
+    if field.get("status") == "not_employed":
+        return translate(lang, "no current job (pensioner, unemployed…)")
+    return display_value(str(field["name"]), field.get("value"), lang)
 
 
 def _numeric(unit: str, x: float, lang: str) -> str:

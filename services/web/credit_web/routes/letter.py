@@ -12,21 +12,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from babel.dates import format_date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from credit_web import reasons as reasons_text
 from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn, UserDep
+from credit_web.formatting import long_date
 from credit_web.i18n.features import feature_label
+from credit_web.outcome import outcome
 from credit_web.rendering import render
 from credit_web.routes._fetch import failed, gather
 
 router = APIRouter(default_response_class=HTMLResponse, dependencies=SignedIn)
-
-def long_date(day: datetime, lang: str) -> str:
-    """27 novembre 2026 / 27 November 2026 (Babel's long date of the reader's locale)."""
-    return str(format_date(day, "long", locale=lang))
 
 
 @router.get("/letter")
@@ -44,18 +41,14 @@ async def letter(request: Request, backends: BackendsDep, user: UserDep, lang: L
     # Without the score or the review history the letter could not say who decided: it is not produced.
     if failed(scored) or failed(history):
         return render(request, "pages/letter.html", {**context, "failure": scored if failed(scored) else history})
-    advisor = history.get("advisor_decision")
-    decision = str(advisor["final_decision"]) if advisor else str(scored["decision"])
-    signer = (advisor.get("display_name") if advisor else None) or (
-        user.display_name if advisor and user is not None and advisor.get("username") == user.username else None)
+    told = outcome(scored, history, user)
     changes = [] if failed(counterfactual) else [
         {"name": name, "label": feature_label(name, lang), **change}
         for name, change in (counterfactual.get("changes") or {}).items()]
     return render(request, "pages/letter.html", {
-        **context, "failure": None, "score": scored, "decision": decision, "advisor": advisor,
-        "reviewed_on": long_date(datetime.fromisoformat(str(advisor["decided_at"])), lang)
-        if advisor and advisor.get("decided_at") else None,
-        "overridden": bool(advisor) and decision != scored["decision"], "signer": signer,
+        **context, "failure": None, "score": scored, "decision": told.decision, "advisor": told.advisor,
+        "reviewed_on": long_date(told.reviewed_at, lang) if told.reviewed_at else None,
+        "overridden": told.overridden, "signer": told.signer,
         "reasons": [] if failed(explanation) else reasons_text.sentences(explanation, lang),
         "explain_failure": explanation if failed(explanation) else None,
         "cf": None if failed(counterfactual) else counterfactual, "changes": changes,
