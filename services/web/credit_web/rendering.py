@@ -1,9 +1,9 @@
 """HTML rendering: one Jinja2 environment, the context every template gets, and locale-aware filters.
 
 Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's language), `words` (run-time
-words marked for extraction), `feature_label(name)`, `category(feature, code)`, `user`, `csrf_token`,
-`profile_value(field)`, `csrf_input`, `state` (the dashboard's URL state: client, a, b, lang), `state_url(path, **changes)`,
-`static_url(path)`, `gap(a, b)` and the filters `percent`, `money`, `number`, `datetime` (credit_web.formatting).
+words marked for extraction), `feature_label(name)`, `category(feature, code)`, `feature_value(name, value)`,
+`profile_value(field)`, `user`, `csrf_token`, `csrf_input`, `state` (the dashboard's URL state: client, a, b,
+lang), `state_url(path, **changes)`, `static_url(path)`, `gap(a, b)` and the filters `percent`, `money`, `number`, `datetime` (credit_web.formatting).
 """
 
 from __future__ import annotations
