@@ -3,7 +3,8 @@
 Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's language), `words` (run-time
 words marked for extraction), `feature_label(name)`, `category(feature, code)`, `feature_value(name, value)`,
 `profile_value(field)`, `user`, `csrf_token`, `csrf_input`, `state` (the dashboard's URL state: client, a, b,
-lang), `state_url(path, **changes)`, `static_url(path)`, `gap(a, b)` and the filters `percent`, `money`, `number`, `datetime` (credit_web.formatting).
+lang), `state_url(path, **changes)`, `static_url(path)`, `gap(a, b)` and the filters `percent`, `money`,
+`number`, `datetime` (credit_web.formatting).
 """
 
 from __future__ import annotations
