@@ -108,3 +108,18 @@ def test_profile_card_is_worded_and_formatted_by_the_web(lang: str, words: list[
         assert word in html, word
     for word in absent:
         assert f">{word}<" not in html, word
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", ["(1 essai en 1 min,", "3,7\u00a0%", "Part de l'importance dans le modèle"]),
+    ("en", ["(1 trial in 1 min,", "3.7%", "Share of the model's importance"]),
+])
+def test_model_card_counts_agree_and_importance_reads_as_a_share(lang: str, words: list[str]) -> None:
+    """One trial is "1 essai", never "1 essais en 1 minutes"; a feature's weight is its share of the importance."""
+    from credit_web.rendering import templates
+
+    report = REPORT | {"tuning": {"budget_minutes": 1.0, "trials": 1, "best_auc": 0.8, "chosen": "baseline"},
+                       "feature_effects": [{"feature": "EXT_SOURCE_MEAN", "importance": 3.692, "note": "n"}]}
+    html = templates.env.get_template("partials/_model_card.html").render(report=report, lang=lang)
+    for word in words:
+        assert word in html, word
