@@ -8,6 +8,7 @@ import asyncio
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,9 @@ def _forget_model_operations(stack: Stack) -> None:
         finally:
             await engine.dispose()
 
-    asyncio.run(delete_reports())
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, delete_reports()).result()
 
     def nothing() -> bool:
         body = _monitoring(stack)
