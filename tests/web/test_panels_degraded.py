@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import Request
 
 from credit_web.backends import Backends, BackendUnavailable
 from credit_web.config import WebSettings
@@ -39,7 +40,10 @@ async def web_with(stack: Stack, *, scoring: bool, explain: bool, failing: froze
                            explain_url=stack.explain_url if explain else dead)
     app = create_app(settings)
     if failing:
-        app.dependency_overrides[get_backends] = lambda request: _Failing(request.app.state.backends, failing)
+        def failing_backends(request: Request) -> _Failing:
+            return _Failing(request.app.state.backends, failing)
+
+        app.dependency_overrides[get_backends] = failing_backends
     async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                                        base_url="http://testserver", timeout=30) as client:
         token = CSRF.search((await client.get("/login")).text).group(1)  # type: ignore[union-attr]
