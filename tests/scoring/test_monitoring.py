@@ -57,3 +57,18 @@ async def test_latest_drift_report_is_served(scoring_env: ScoringEnv, tmp_path: 
             return 'credit_model_drifted_feature_share{model_version="tiny-1"} 0.25' in metrics
 
         await until_async(gauge, "the drift gauge of tiny-1 exposed")
+
+
+async def test_every_drifted_feature_is_in_the_summary(scoring_env: ScoringEnv) -> None:
+    """The model page lists every drifted feature with its score: past the ten most shifted when more drifted."""
+    rows = [{"feature": f"F{i:02d}", "kind": "numeric", "score": 1.0 - i / 100, "drifted": i < 12} for i in range(15)]
+    summary = SUMMARY | {"features": rows, "drifted_features": [r["feature"] for r in rows if r["drifted"]],
+                         "drifted_share": 12 / 15, "small_sample": True}
+    async with scoring_env.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        report_id = await populations.store(raw, summary, html_path=None)
+        await conn.commit()
+    async with _client(scoring_env) as client:
+        drift = (await client.get("/v1/model/monitoring")).json()["drift"]
+    assert drift["report_id"] == report_id and drift["small_sample"] is True and drift["n_features"] == 15
+    assert [r["feature"] for r in drift["top_features"]] == [f"F{i:02d}" for i in range(12)]

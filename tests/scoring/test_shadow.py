@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from credit_core import db, feature_store, registry
 from credit_core.model import ModelBundle
+from credit_core.monitoring import challenger as comparison
 from credit_core.monitoring import outcomes, performance
 from credit_core.scoring.scorer import Scorer
 from credit_core.scoring.scores import Scores
@@ -83,6 +84,9 @@ async def test_challenger_scores_beside_the_decision(client: httpx.AsyncClient, 
     compared = (await client.get("/v1/model/monitoring")).json()["challenger"]
     assert compared["challenger_version"] == challenger_registered and compared["n"] >= len(ids)
     assert 0 <= compared["agreement_rate"] <= 1 and sum(compared["challenger"]["histogram"]) == compared["n"]
+    assert len(compared["champion"]["histogram"]) == compared["bins"] and sum(compared["champion"]["histogram"]) == \
+        compared["n"]  # binned counts only, what the model page draws
+    assert compared["min_outcomes"] == comparison.MIN_OUTCOMES  # the page says how many outcomes AUC needs
 
 
 async def test_challenger_auc_and_cost_on_outcomes(client: httpx.AsyncClient, app: FastAPI, scoring_env: ScoringEnv,

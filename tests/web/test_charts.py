@@ -22,7 +22,7 @@ from credit_core import population
 from credit_core.explain import context, distributions, explanation, joint
 from credit_pipeline.train.config import TrainConfig
 from credit_pipeline.train.pipeline import evaluation_report
-from credit_web import charts
+from credit_web import charts, formatting
 from credit_web.charts import ChartSpec
 from credit_web.i18n.features import feature_label
 from tests.explain import _tiny
@@ -402,6 +402,34 @@ def test_model_page_charts(report: dict[str, Any]) -> None:
     assert f"{fn_text} défauts accordés" in cm.alt_text
 
 
+def _comparison() -> dict[str, Any]:
+    """The challenger comparison of GET /v1/model/monitoring (credit_core.monitoring.challenger.compare)."""
+    return {"challenger_version": "v2", "since": "2026-11-05T00:00:00+00:00", "n": 1250, "bins": 10,
+            "agreement_rate": 0.94, "champion_versions": ["v1"], "min_outcomes": 50, "outcomes": None,
+            "champion": {"approval_rate": 0.9, "mean_probability": 0.081,
+                         "histogram": [900, 250, 60, 30, 10, 0, 0, 0, 0, 0]},
+            "challenger": {"approval_rate": 0.88, "mean_probability": 0.092,
+                           "histogram": [880, 260, 70, 30, 10, 0, 0, 0, 0, 0]}}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_challenger_chart_puts_both_models_side_by_side(lang: str) -> None:
+    comparison = _comparison()
+    chart = charts.challenger_scores(comparison, lang)
+    spec = _check_common(chart, lang)
+    (bars,) = _layers(spec)
+    rows = _values(bars, spec)
+    served, challenger = ("Modèle en service", "Challenger") if lang == "fr" else ("Served model", "Challenger")
+    for name, side in ((served, "champion"), (challenger, "challenger")):
+        assert [r["n"] for r in sorted(rows, key=lambda r: r["order"]) if r["model"] == name] == \
+            comparison[side]["histogram"]
+    assert bars["encoding"]["xOffset"]["field"] == "model"  # grouped, not stacked: the two counts compare
+    assert rows[1]["band"] == f"10–{formatting.percent(0.2, lang, 0)}"  # "10–20 %" / "10–20%"
+    assert (chart.table or [])[0][served] == "900"
+    assert ("8,1" if lang == "fr" else "8.1%") in chart.alt_text and ("1 250" if lang == "fr" else "1,250") in \
+        chart.alt_text.replace("\u202f", " ")
+
+
 VENDOR = Path(__file__).resolve().parents[2] / "services" / "web" / "credit_web" / "static" / "vendor"
 EMBED_ALL = """async (specs) => {
   const out = {};
@@ -443,6 +471,7 @@ def test_every_chart_kind_draws_in_chromium(tiny: Any, report: dict[str, Any], t
         "crosstab": charts.joint(joint.joint(ctx.reference, "CODE_GENDER", "NAME_CONTRACT_TYPE", row, ctx.rates), "fr"),
         **{name: getattr(charts, name)(report, "en")
            for name in ("roc_curve", "pr_curve", "cost_curve", "calibration", "confusion_matrix")},
+        "challenger": charts.challenger_scores(_comparison(), "fr"),
     }
     scripts = "".join(f'<script src="{(VENDOR / name).as_uri()}"></script>'
                       for name in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"))

@@ -8,12 +8,16 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import Request
 
+from credit_web.backends import Backends, BackendUnavailable
 from credit_web.config import WebSettings
+from credit_web.deps import get_backends
 from credit_web.main import create_app
 from tests.web._panels import HX, chart_specs, clients_by_decision, no_traceback, text_of
 from tests.web._stack import Stack, free_port
@@ -25,14 +29,21 @@ EXPLAIN_DOWN = "The explanation service is temporarily unavailable"
 
 
 @asynccontextmanager
-async def web_with(stack: Stack, *, scoring: bool, explain: bool) -> AsyncIterator[httpx.AsyncClient]:
-    """A signed-in client of an in-process web app whose scoring and/or explain URL points at a closed port."""
+async def web_with(stack: Stack, *, scoring: bool, explain: bool, failing: frozenset[str] = frozenset(),
+                   ) -> AsyncIterator[httpx.AsyncClient]:
+    """A signed-in client of an in-process web app whose scoring and/or explain URL points at a closed port, and
+    whose scoring calls to the paths in `failing` find the service unreachable."""
     dead = f"http://127.0.0.1:{free_port()}"
     settings = WebSettings(database_url=stack.database_url, service_api_key=stack.api_key,
                            session_secret=secrets.token_urlsafe(32), backend_connect_timeout=0.5,
                            scoring_url=stack.scoring_url if scoring else dead,
                            explain_url=stack.explain_url if explain else dead)
     app = create_app(settings)
+    if failing:
+        def failing_backends(request: Request) -> _Failing:
+            return _Failing(request.app.state.backends, failing)
+
+        app.dependency_overrides[get_backends] = failing_backends
     async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                                        base_url="http://testserver", timeout=30) as client:
         token = CSRF.search((await client.get("/login")).text).group(1)  # type: ignore[union-attr]
@@ -40,6 +51,21 @@ async def web_with(stack: Stack, *, scoring: bool, explain: bool) -> AsyncIterat
                                                     "password": stack.advisor.password, "csrf_token": token})
         assert signed.status_code == 303
         yield client
+
+
+class _Failing:
+    """The app's backends, except that some scoring paths find the service unreachable."""
+
+    def __init__(self, backends: Backends, paths: frozenset[str]) -> None:
+        self.backends, self.paths = backends, paths
+
+    async def scoring(self, method: str, path: str, **kwargs: Any) -> Any:
+        if path in self.paths:
+            raise BackendUnavailable("scoring", "connection refused (test)")
+        return await self.backends.scoring(method, path, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.backends, name)
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +126,17 @@ async def test_both_down_every_fragment_still_answers(stack: Stack, refused: int
     async with web_with(stack, scoring=False, explain=False) as web:
         for path, check in checks.items():
             assert check(text_of(await get_ok(web, path, client=refused))), path
+
+
+async def test_model_monitoring_down_the_rest_of_the_model_page_still_shows(stack: Stack) -> None:
+    """Issue 16: the drift and challenger sections say monitoring is unavailable; the evaluation above is intact."""
+    async with web_with(stack, scoring=True, explain=True, failing=frozenset({"/v1/model/monitoring"})) as web:
+        for lang, notice in (("en", "Model monitoring is temporarily unavailable"),
+                             ("fr", "Le suivi du modèle est momentanément indisponible")):
+            page = await web.get("/model", params={"lang": lang})
+            assert page.status_code == 200 and no_traceback(page.text)
+            assert len(chart_specs(page.text)) == 5 and 'data-group="CODE_GENDER"' in page.text  # the evaluation
+            for section in ("model-drift", "model-challenger"):
+                body = page.text.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
+                assert notice in text_of(body) and "monitoring-unavailable" in body, (lang, section)
+            assert text_of(page.text).count(notice) == 2

@@ -31,7 +31,8 @@ async def compare(conn: asyncpg.Connection, challenger: str, since: datetime, *,
     n = len(rows)
     result: dict[str, Any] = {"challenger_version": challenger, "since": since.isoformat(), "n": n,
                               "champion_versions": sorted({r["champion"] for r in rows}), "agreement_rate": None,
-                              "champion": None, "challenger": None, "bins": BINS, "outcomes": None}
+                              "champion": None, "challenger": None, "bins": BINS, "min_outcomes": MIN_OUTCOMES,
+                              "outcomes": None}
     if not n:
         return result
     p_champion = np.array([r["champion_p"] for r in rows])

@@ -116,12 +116,14 @@ class MonitoringOut(Schema):
     model_version: str
     drift: dict[str, Any] | None = Field(
         description="Latest drift report of the active version: report_id, created_at, window, n_current, "
-                    "drifted_share, drifted_features, top_features [{feature, kind, score, drifted}], threshold, "
-                    "prediction, performance (credit_core.monitoring.drift); null before the first report.")
+                    "drifted_share, drifted_features, top_features [{feature, kind, score, drifted}] (every "
+                    "drifted feature, at least the 10 most shifted), small_sample, threshold, prediction, "
+                    "performance (credit_core.monitoring.drift); null before the first report.")
     challenger: dict[str, Any] | None = Field(
         description="Champion vs challenger on the same traffic (credit_core.monitoring.challenger): n, "
-                    "agreement_rate, champion/challenger {approval_rate, mean_probability, histogram}, outcomes "
-                    "{n, auc_*, cost_*}; null without a challenger.")
+                    "agreement_rate, champion/challenger {approval_rate, mean_probability, histogram (counts per "
+                    "tenth of P(default))}, min_outcomes, outcomes {n, defaults, auc_*, cost_* (from min_outcomes "
+                    "known outcomes)}; null without a challenger.")
 
 
 class DecisionOut(Schema):

@@ -4,7 +4,7 @@ Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's l
 words marked for extraction), `feature_label(name)`, `category(feature, code)`, `feature_value(name, value)`,
 `profile_value(field)`, `user`, `csrf_token`, `csrf_input`, `state` (the dashboard's URL state: client, a, b,
 lang), `state_url(path, **changes)`, `static_url(path)`, `gap(a, b)` and the filters `percent`, `money`,
-`number`, `datetime` (credit_web.formatting).
+`number`, `datetime`, `date` (credit_web.formatting, Babel's dates).
 """
 
 from __future__ import annotations
@@ -116,6 +116,21 @@ def _datetime(ctx: Any, x: Any) -> str:
     return format_when(x, _lang_of(ctx))
 
 
+def format_day(value: Any, lang: str) -> str:
+    """The UTC day of a timestamp (datetime or ISO text) in the reader's medium date form ('5 déc. 2026')."""
+    if value is None or value == "":
+        return MISSING
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return str(babel_dates.format_date(moment.date(), "medium", locale=lang))
+
+
+@pass_context
+def _date(ctx: Any, x: Any) -> str:
+    return format_day(x, _lang_of(ctx))
+
+
 @pass_context
 def _state_url(ctx: Any, path: str = "/", **changes: Any) -> str:
     state: UrlState = ctx["state"]
@@ -189,7 +204,7 @@ def _build_templates() -> Jinja2Templates:
     env.globals.update(words=words, feature_label=_feature_label, category=_category, feature_value=_feature_value,
                        profile_value=_profile_value,
                        lang_name=lambda code: Locale.parse(code).get_display_name(code) or code)
-    env.filters.update(percent=_percent, money=_money, number=_number, datetime=_datetime)
+    env.filters.update(percent=_percent, money=_money, number=_number, datetime=_datetime, date=_date)
     env.globals.update(gap=formatting.rounded_percent_points, state_url=_state_url, static_url=static_url,
                        unique_id=unique_id, langs=i18n.LANGS)
     env.trim_blocks, env.lstrip_blocks = True, True

@@ -70,13 +70,17 @@ async def monitoring(request: Request, scorer: ScorerDep, pool: PoolDep, setting
 
 def _drift_summary(report: dict[str, Any]) -> dict[str, Any]:
     summary = report["summary"]
+    rows = summary.get("features", [])
+    # The rows are sorted by score: every drifted feature first (the model page lists them all), then the next
+    # most shifted ones up to TOP_FEATURES (those worth watching).
+    shown = max(TOP_FEATURES, sum(1 for row in rows if row.get("drifted")))
     return {
         "report_id": report["id"], "created_at": report["created_at"], "source": report["source"],
         "window_start": report["window_start"], "window_end": report["window_end"],
         "n_current": report["n_current"], "n_reference": summary.get("n_reference"),
         "drifted_share": report["drifted_share"], "threshold": summary.get("threshold"),
         "method": summary.get("method"), "drifted_features": summary.get("drifted_features", []),
-        "top_features": summary.get("features", [])[:TOP_FEATURES], "n_features": len(summary.get("features", [])),
+        "top_features": rows[:shown], "n_features": len(rows), "small_sample": summary.get("small_sample", False),
         "prediction": summary.get("prediction"), "performance": summary.get("performance"),
     }
 

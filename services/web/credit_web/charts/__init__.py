@@ -8,6 +8,7 @@ it helps screen-reader users, a small table.
 from __future__ import annotations
 
 from credit_web.charts._base import ChartSpec
+from credit_web.charts.challenger import challenger_scores
 from credit_web.charts.distribution import distribution
 from credit_web.charts.importance import beeswarm, importance
 from credit_web.charts.joint import joint
@@ -16,6 +17,6 @@ from credit_web.charts.score import score_gauge
 from credit_web.charts.waterfall import waterfall
 
 __all__ = [
-    "ChartSpec", "beeswarm", "calibration", "confusion_matrix", "cost_curve", "distribution", "importance", "joint",
-    "pr_curve", "roc_curve", "score_gauge", "waterfall",
+    "ChartSpec", "beeswarm", "calibration", "challenger_scores", "confusion_matrix", "cost_curve", "distribution",
+    "importance", "joint", "pr_curve", "roc_curve", "score_gauge", "waterfall",
 ]

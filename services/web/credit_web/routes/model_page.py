@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from credit_web.deps import BackendsDep, LangDep, SignedIn
 from credit_web.rendering import render
-from credit_web.routes import _charts
+from credit_web.routes import _charts, _monitoring
 from credit_web.routes._fetch import failed, gather
 
 router = APIRouter(default_response_class=HTMLResponse, dependencies=SignedIn)
@@ -37,7 +37,7 @@ async def model_page(request: Request, backends: BackendsDep, lang: LangDep) -> 
         "failure": None, "version": payload.get("version"), "report": report, "metrics": metrics,
         "charts": _charts_of(report, lang),
         "fairness": [(group, fairness[group]) for group in FAIRNESS_GROUPS if fairness.get(group)],
-        "monitoring": monitoring,
+        **_monitoring.sections(monitoring, lang),
     })
 
 
