@@ -55,7 +55,7 @@ def rescore(
     else:
         from credit_pipeline.portfolio import spark_jobs, spark_session
 
-        with spark_session.session(master, _conf(conf)) as spark:
+        with spark_session.session(master, spark_conf(conf)) as spark:
             report = _run(lambda: spark_jobs.rescore(spark, input_dir, bundle, out, buckets=buckets))
     typer.echo(f"{report['clients']:,} clients scored by {report['model']['version']} on {engine} in "
                f"{report['seconds']:.1f} s: {report['decisions']['granted']:,} granted, "
@@ -71,7 +71,7 @@ def features_to_files(input_dir: str, out: str, engine: EngineName, buckets: int
     else:
         from credit_pipeline.portfolio import spark_jobs, spark_session
 
-        with spark_session.session(master, _conf(conf)) as spark:
+        with spark_session.session(master, spark_conf(conf)) as spark:
             report = _run(lambda: spark_jobs.features(spark, input_dir, out, buckets=buckets))
     typer.echo(f"{report['clients']:,} clients' features on {engine} in {report['seconds']:.1f} s "
                f"→ {report['output']}")
@@ -87,7 +87,7 @@ def _run(job: Any) -> dict[str, Any]:
     return report
 
 
-def _conf(pairs: list[str] | None) -> dict[str, str]:
+def spark_conf(pairs: list[str] | None) -> dict[str, str]:
     settings = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")

@@ -2,7 +2,8 @@
 
 Starts (or joins) the database, applies migrations, bootstraps demo data and a model when the database
 is empty, then runs the services under uvicorn until Ctrl-C / SIGTERM, which stop everything (the
-embedded PostgreSQL included).
+embedded PostgreSQL included). With EVENTS_URL set, the decision events relay (`credit events relay`) runs
+beside them, as compose's events-relay service does; without it, nothing needs a broker.
 
 Later runs must be ready in seconds: the database state (schema revision, what the bootstrap would fill) is read
 in one round trip and alembic runs only when the schema is behind; the three services start at once and are
@@ -46,12 +47,35 @@ class Service:
         return self.status is None or response.json().get("status") == self.status
 
 
+@dataclass(frozen=True)
+class Worker:
+    """A background `credit` command beside the services, with no HTTP endpoint: it is up while it runs."""
+
+    name: str
+    args: tuple[str, ...]  # the `credit` subcommand
+    needs: str  # the module it imports, from an optional extra that may not be installed
+    extra: str
+    describe: str  # what the start-up report says about it
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "credit_cli", *self.args]
+
+
 def services(settings: Settings) -> list[Service]:
     return [
         Service("scoring", "credit_scoring.main:app", int(settings.scoring_url.rsplit(":", 1)[1]), "/readyz"),
         Service("explain", "credit_explain.main:app", int(settings.explain_url.rsplit(":", 1)[1]), "/healthz", "ok"),
         Service("web", "credit_web.main:app", settings.web_port, "/healthz"),
     ]
+
+
+def workers(settings: Settings) -> list[Worker]:
+    """The events relay when EVENTS_URL is set (scoring then writes each decision's outbox row, and something must
+    publish them): the same `credit events relay` as compose's events-relay service, started like it once the
+    database is migrated and bootstrapped. None otherwise: the default run stays broker-free."""
+    if not settings.events_url:
+        return []
+    return [Worker("events", ("events", "relay"), "nats", "events", f"relaying decisions to {settings.events_url}")]
 
 
 @dataclass(frozen=True)
@@ -178,16 +202,36 @@ def run() -> None:
             continue
         cmd = [sys.executable, "-m", "uvicorn", service.module, "--host", "127.0.0.1", "--port", str(service.port)]
         children.append((service, subprocess.Popen(cmd, env=env)))
+    background = _start_workers(settings, env)
     typer.echo(f"→ database ready, services starting ({time.perf_counter() - started:.1f} s)")
+    processes = [proc for _, proc in children] + [proc for _, proc in background]
     try:
         _wait_all_ready(children, started)
+        _report_workers(background)
         _print_login(settings, access)
         typer.echo(f"All ready in {time.perf_counter() - started:.1f} s. Ctrl-C stops everything.")
         signal.signal(signal.SIGTERM, _exit_on_signal)
-        while children and all(proc.poll() is None for _, proc in children):
+        while processes and all(proc.poll() is None for proc in processes):
             time.sleep(0.5)
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        _processes.stop(proc for _, proc in children)
+        _processes.stop(processes)
         db.stop_embedded()
+
+
+def _start_workers(settings: Settings, env: dict[str, str]) -> list[tuple[Worker, subprocess.Popen[bytes]]]:
+    started = []
+    for worker in workers(settings):
+        if importlib.util.find_spec(worker.needs) is None:
+            typer.secho(f"  {worker.name}: {worker.needs} is not installed (pip install -e '.[{worker.extra}]'): "
+                        "not started", fg=typer.colors.YELLOW)
+            continue
+        started.append((worker, subprocess.Popen(worker.command(), env=env)))
+    return started
+
+
+def _report_workers(background: list[tuple[Worker, subprocess.Popen[bytes]]]) -> None:
+    for worker, proc in background:
+        state = "running" if proc.poll() is None else f"EXITED with {proc.returncode} (see its log above)"
+        typer.echo(f"  {worker.name:8} {worker.describe}  {state}")

@@ -1,10 +1,12 @@
 """`credit run` from a fresh state, as a newcomer runs it: its own data directory (embedded PostgreSQL inside),
 free ports, no DATABASE_URL. Wait until it serves, score a client through scoring and through the dashboard,
 SIGTERM it, and check that no process of ours is left (PostgreSQL and its watchdog included). Then run it again
-on the same data (no bootstrap, same login) and stop it with Ctrl-C (SIGINT to its process group)."""
+on the same data (no bootstrap, same login) and stop it with Ctrl-C (SIGINT to its process group). With EVENTS_URL
+set (a private nats-server), it also runs the decision events relay: a decision reaches the broker."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import secrets
@@ -17,9 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import nats
+import orjson
 import psutil
 import pytest
+from nats.js.errors import NotFoundError
 
+from credit_core import events
+from tests._nats import NatsServer
 from tests._waiting import until
 from tests.ops import _processes
 from tests.web._stack import free_port
@@ -193,3 +200,62 @@ def test_later_run_reuses_everything_and_stops_on_ctrl_c(workspace: Workspace) -
         assert scored.status_code == 200, scored.text
         os.killpg(run.process.pid, signal.SIGINT)
         _assert_stopped_cleanly(run, tracked, "Ctrl-C")
+
+
+EVENTS_SUBJECT = "runtest.decisions"
+
+
+async def _published(url: str) -> dict[str, dict[str, object]]:
+    """Every event of the broker's decision stream so far, by id (an ephemeral consumer from the start)."""
+    nc = await nats.connect(url, connect_timeout=2, max_reconnect_attempts=1)
+    try:
+        js = nc.jetstream()
+        try:
+            subscription = await js.pull_subscribe(f"{EVENTS_SUBJECT}.>", stream=events.STREAM)
+        except NotFoundError:  # the relay has not created the stream yet
+            return {}
+        found: dict[str, dict[str, object]] = {}
+        while True:
+            try:
+                messages = await subscription.fetch(100, timeout=1)
+            except (TimeoutError, nats.errors.TimeoutError):
+                return found
+            for message in messages:
+                event = orjson.loads(message.data)
+                found[event["id"]] = event
+    finally:
+        await nc.close()
+
+
+def test_run_with_events_url_relays_decisions_to_the_broker(workspace: Workspace,
+                                                             tmp_path_factory: pytest.TempPathFactory) -> None:
+    """EVENTS_URL set: `credit run` starts the relay beside the services (as compose's events-relay service), a
+    decision made through scoring arrives on the broker, and SIGTERM stops the relay with the rest."""
+    broker = NatsServer(tmp_path_factory.mktemp("nats") / "jetstream")  # never the machine's :4222
+    broker.start()
+    space = Workspace(workspace.root, {**workspace.env, "EVENTS_URL": broker.url, "EVENTS_SUBJECT": EVENTS_SUBJECT},
+                      workspace.urls)
+    try:
+        with started(space, "events-run.log") as run:
+            _ready(run)
+            assert f"relaying decisions to {broker.url}  running" in run.text()
+            tracked = [*_processes.tagged(run.root), *psutil.Process(run.process.pid).children(recursive=True)]
+            relay = [p for p in tracked if "relay" in " ".join(p.cmdline())]
+            assert relay, f"no relay process among credit run's:\n{_processes.describe(tracked)}"
+            key = _credit(run.env, "apikey", "create", f"ops-{secrets.token_hex(4)}").strip().splitlines()[-1]
+            headers = {"Authorization": f"Bearer {key}"}
+            client_id = httpx.get(f"{run.explain}/v1/clients", params={"prefix": "1", "limit": 1}, headers=headers,
+                                  timeout=30).json()["clients"][0]["client_id"]
+            scored = httpx.get(f"{run.scoring}/v1/clients/{client_id}/score", headers=headers, timeout=30)
+            assert scored.status_code == 200, scored.text
+            event_id = f"decision-{scored.json()['decision_id']}"
+            published = until(lambda: asyncio.run(_published(broker.url)).get(event_id),
+                              f"event {event_id} on the broker", context=lambda: run.text()[-4000:])
+            assert isinstance(published, dict) and published["type"] == events.MODEL_DECISION
+            data = published["data"]
+            assert isinstance(data, dict)
+            assert data["client_id"] == client_id and data["decision"] == scored.json()["decision"]
+            run.process.send_signal(signal.SIGTERM)
+            _assert_stopped_cleanly(run, tracked, "SIGTERM")
+    finally:
+        broker.stop()

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from credit_core import homecredit
 from credit_core.features import build, raw
 from credit_core.features.inputs import input_columns
 from credit_core.model import ModelBundle
-from credit_pipeline.portfolio import layout, summary
+from credit_pipeline.portfolio import layout, spark_session, summary
 from credit_pipeline.portfolio._spark_tasks import (
     ApplicationTask,
     FinishTask,
@@ -41,6 +42,7 @@ from credit_pipeline.portfolio.scoring import SCHEMA as SCORE_SCHEMA
 from credit_pipeline.portfolio.spark_tables import CLIENT, read_tables
 
 _WORK_BUCKET = "_bucket"
+SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions"
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,6 @@ def feature_rows(spark: SparkSession, input_uri: str, buckets: int, *, with_targ
     columns = {name: list(cols) for name, cols in input_columns().items()}
     if with_target:
         columns["application"] = [*columns["application"], "TARGET"]
-    # A bucket is the unit of work: one shuffle partition per bucket (Spark's 200 would be mostly empty tasks).
-    spark.conf.set("spark.sql.shuffle.partitions", str(buckets))
     tables, files = read_tables(spark, input_uri, columns)
     job = plan(tables, with_target=with_target)
     joined = tables["application"].drop(CLIENT).mapInArrow(
@@ -120,16 +120,18 @@ def features(spark: SparkSession, input_uri: str, out_uri: str, *, buckets: int 
              with_target: bool = True) -> dict[str, Any]:
     """SK_ID_CURR, TARGET and the catalogue features -> `out/features/` (by client bucket), `out/features.json`."""
     started, clock = summary.now(), time.perf_counter()
-    rows, job, files = feature_rows(spark, input_uri, buckets, with_target=with_target)
-    target = [pa.field("TARGET", pa.int64())] if with_target else []
-    schema = pa.schema([*job.features, *target, pa.field(layout.BUCKET, pa.int32())])
-    task = FinishTask(tuple((g.name, g.zero_fill) for g in job.groups), schema, with_target)
-    output = layout.data_dir(out_uri, layout.FEATURES)
-    rows.mapInArrow(task, from_arrow_schema(schema)).write.mode("overwrite").partitionBy(layout.BUCKET).parquet(output)
-    clients = spark.read.parquet(output).count()
+    with shuffle_partitions(spark, buckets) as partitions:
+        rows, job, files = feature_rows(spark, input_uri, buckets, with_target=with_target)
+        target = [pa.field("TARGET", pa.int64())] if with_target else []
+        schema = pa.schema([*job.features, *target, pa.field(layout.BUCKET, pa.int32())])
+        task = FinishTask(tuple((g.name, g.zero_fill) for g in job.groups), schema, with_target)
+        output = layout.data_dir(out_uri, layout.FEATURES)
+        rows.mapInArrow(task, from_arrow_schema(schema)).write.mode("overwrite").partitionBy(layout.BUCKET).parquet(
+            output)
+        clients = spark.read.parquet(output).count()
     report = summary.features_summary(
         engine="spark", master=spark.sparkContext.master, inputs=files, output=output, buckets=buckets,
-        clients=clients, started_at=started, seconds=time.perf_counter() - clock)
+        clients=clients, started_at=started, seconds=time.perf_counter() - clock, shuffle_partitions=partitions)
     _write_text(spark, layout.summary_file(out_uri, layout.FEATURES), json.dumps(report, indent=2) + "\n")
     return report
 
@@ -138,21 +140,39 @@ def rescore(spark: SparkSession, input_uri: str, bundle: ModelBundle, out_uri: s
             buckets: int = layout.DEFAULT_BUCKETS) -> dict[str, Any]:
     """Every client's score and decision -> `out/scores/` (by client bucket), audit summary `out/scores.json`."""
     started, clock = summary.now(), time.perf_counter()
-    rows, job, files = feature_rows(spark, input_uri, buckets, with_target=False)
-    # The bundle folder travels with the job (Spark's file distribution): executors load it once per worker.
-    spark.sparkContext.addFile(str(bundle.path.resolve()), recursive=True)
-    schema = pa.schema([*arrow_schema(SCORE_SCHEMA.to_frame()), pa.field(layout.BUCKET, pa.int32())])
-    task = FinishTask(tuple((g.name, g.zero_fill) for g in job.groups), schema, False, bundle.path.resolve().name)
-    output = layout.data_dir(out_uri, layout.SCORES)
-    rows.mapInArrow(task, from_arrow_schema(schema)).write.mode("overwrite").partitionBy(layout.BUCKET).parquet(output)
-    counts = (spark.read.parquet(output).groupBy("decision", "risk_band")
-              .agg(F.count(F.lit(1)).alias("n"), F.sum("probability").alias("total")).collect())
+    with shuffle_partitions(spark, buckets) as partitions:
+        rows, job, files = feature_rows(spark, input_uri, buckets, with_target=False)
+        # The bundle folder travels with the job (Spark's file distribution): executors load it once per worker.
+        spark.sparkContext.addFile(str(bundle.path.resolve()), recursive=True)
+        schema = pa.schema([*arrow_schema(SCORE_SCHEMA.to_frame()), pa.field(layout.BUCKET, pa.int32())])
+        task = FinishTask(tuple((g.name, g.zero_fill) for g in job.groups), schema, False, bundle.path.resolve().name)
+        output = layout.data_dir(out_uri, layout.SCORES)
+        rows.mapInArrow(task, from_arrow_schema(schema)).write.mode("overwrite").partitionBy(layout.BUCKET).parquet(
+            output)
+        counts = (spark.read.parquet(output).groupBy("decision", "risk_band")
+                  .agg(F.count(F.lit(1)).alias("n"), F.sum("probability").alias("total")).collect())
     report = summary.rescore_summary(
         engine="spark", master=spark.sparkContext.master, inputs=files, output=output, buckets=buckets,
         bundle=bundle, counts=[(r["decision"], r["risk_band"], int(r["n"]), float(r["total"])) for r in counts],
-        started_at=started, seconds=time.perf_counter() - clock)
+        started_at=started, seconds=time.perf_counter() - clock, shuffle_partitions=partitions)
     _write_text(spark, layout.summary_file(out_uri, layout.SCORES), json.dumps(report, indent=2) + "\n")
     return report
+
+
+@contextmanager
+def shuffle_partitions(spark: SparkSession, buckets: int) -> Iterator[int]:
+    """The job's shuffle partitions: one per client bucket by default (a bucket is the unit of work; Spark's 200
+    would be mostly empty tasks), unless the user chose a number (--conf spark.sql.shuffle.partitions=N,
+    spark-submit's --conf, spark-defaults.conf), which wins. The job's own default is undone afterwards, so it
+    never passes for a user's choice in a later job of the same session."""
+    if spark_session.chosen(spark, SHUFFLE_PARTITIONS):
+        yield int(spark.conf.get(SHUFFLE_PARTITIONS) or buckets)
+        return
+    spark.conf.set(SHUFFLE_PARTITIONS, str(buckets))
+    try:
+        yield buckets
+    finally:
+        spark.conf.unset(SHUFFLE_PARTITIONS)
 
 
 def _write_text(spark: SparkSession, uri: str, text: str) -> None:

@@ -8,6 +8,7 @@ overrides its master or Python (docs/SPARK.md).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -25,6 +26,7 @@ DEFAULTS = {
     "spark.executorEnv.OMP_NUM_THREADS": "1",
 }
 _JVM_DIRS = Path("/usr/lib/jvm")
+log = logging.getLogger("credit.spark")
 
 
 def submitted() -> bool:
@@ -46,10 +48,12 @@ def ensure_java() -> None:
 
 @contextmanager
 def session(master: str | None = None, conf: Mapping[str, str] | None = None) -> Iterator[SparkSession]:
-    """The active session if there is one (tests, spark-submit), else a new one stopped on exit."""
+    """The active session if there is one (tests, a notebook), else a new one stopped on exit. `conf` holds the
+    user's settings (--conf): they win over DEFAULTS and over the jobs' own defaults (chosen, below)."""
     active = SparkSession.getActiveSession()
     if active is not None:
-        yield active
+        with _runtime_conf(active, conf or {}):
+            yield active
         return
     if not submitted():
         ensure_java()
@@ -65,3 +69,30 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
         yield spark
     finally:
         spark.stop()
+
+
+def chosen(spark: SparkSession, key: str) -> bool:
+    """Whether the session's settings name `key` (--conf, spark-submit --conf, spark-defaults.conf, a runtime
+    `spark.conf.set`), as opposed to Spark's built-in default: a job's own default must then give way."""
+    return bool(spark._jsparkSession.sessionState().conf().contains(key))
+
+
+@contextmanager
+def _runtime_conf(spark: SparkSession, conf: Mapping[str, str]) -> Iterator[None]:
+    """Joining a running session: the settings a running session can change, for the time of the command (the
+    session's own values come back after); the others (memory, master...) are fixed once its JVM runs."""
+    previous: dict[str, str | None] = {}
+    for key, value in conf.items():
+        if not spark.conf.isModifiable(key):
+            log.warning("%s cannot change in a running Spark session: ignored", key)
+            continue
+        previous[key] = spark.conf.get(key) if chosen(spark, key) else None
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, before in previous.items():
+            if before is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, before)

@@ -22,7 +22,7 @@ def now() -> str:
 
 def rescore_summary(*, engine: str, master: str | None, inputs: Mapping[str, str], output: str, buckets: int,
                     bundle: ModelBundle, counts: Iterable[tuple[str, str, int, float]], started_at: str,
-                    seconds: float) -> dict[str, Any]:
+                    seconds: float, shuffle_partitions: int | None = None) -> dict[str, Any]:
     """`counts`: (decision, risk band, clients, sum of their probabilities) per group present in the output."""
     by_decision = dict.fromkeys((decision.GRANTED, decision.REFUSED), 0)
     by_band = dict.fromkeys(BANDS, 0)
@@ -33,7 +33,7 @@ def rescore_summary(*, engine: str, master: str | None, inputs: Mapping[str, str
         clients += n
         probability_sum += total
     return {
-        "job": "rescore", "engine": engine, "spark_master": master,
+        "job": "rescore", "engine": engine, "spark_master": master, "spark_shuffle_partitions": shuffle_partitions,
         "inputs": dict(inputs), "output": output,
         "layout": {"format": "parquet", "partitioned_by": "client_bucket = SK_ID_CURR mod buckets",
                    "buckets": buckets},
@@ -49,9 +49,11 @@ def rescore_summary(*, engine: str, master: str | None, inputs: Mapping[str, str
 
 
 def features_summary(*, engine: str, master: str | None, inputs: Mapping[str, str], output: str, buckets: int,
-                     clients: int, started_at: str, seconds: float) -> dict[str, Any]:
+                     clients: int, started_at: str, seconds: float, shuffle_partitions: int | None = None
+                     ) -> dict[str, Any]:
     return {
-        "job": "features", "engine": engine, "spark_master": master, "inputs": dict(inputs), "output": output,
+        "job": "features", "engine": engine, "spark_master": master, "spark_shuffle_partitions": shuffle_partitions,
+        "inputs": dict(inputs), "output": output,
         "layout": {"format": "parquet", "partitioned_by": "client_bucket = SK_ID_CURR mod buckets",
                    "buckets": buckets},
         "feature_set_version": FEATURE_SET_VERSION, "clients": clients,
