@@ -165,12 +165,18 @@ async def test_no_other_client_appears_in_the_page_or_the_downloads(stack: Stack
         assert not found, f"{path}: other clients {found}"
 
 
-async def test_data_json_is_the_clients_data_decision_and_reasons(stack: Stack, web_app: Web, refused: int) -> None:
-    url = path_of(await web_app.create_link(refused, "fr"))
-    response = await web_app.anonymous.get(url.replace("?", "/data.json?"))
+async def _download(web_app: Web, client: int, lang: str, extension: str, media_type: str) -> httpx.Response:
+    """The client's data file (`data.json` or `data.csv`) through a new link, checked to be a download."""
+    url = path_of(await web_app.create_link(client, lang))
+    response = await web_app.anonymous.get(url.replace("?", f"/data.{extension}?"))
     assert response.status_code == 200
-    assert response.headers["content-type"] == "application/json"
-    assert response.headers["content-disposition"] == f'attachment; filename="pret-a-depenser-{refused}.json"'
+    assert response.headers["content-type"] == media_type
+    assert response.headers["content-disposition"] == f'attachment; filename="pret-a-depenser-{client}.{extension}"'
+    return response
+
+
+async def test_data_json_is_the_clients_data_decision_and_reasons(stack: Stack, web_app: Web, refused: int) -> None:
+    response = await _download(web_app, refused, "fr", "json", "application/json")
     data = orjson.loads(response.content)
     assert data["client_id"] == refused and data["language"] == "fr"
     profile = api(stack, "explain", "GET", f"/v1/clients/{refused}/profile")
@@ -192,11 +198,7 @@ async def test_data_json_is_the_clients_data_decision_and_reasons(stack: Stack, 
 
 
 async def test_data_csv_has_a_header_row_and_the_same_data(stack: Stack, web_app: Web, refused: int) -> None:
-    url = path_of(await web_app.create_link(refused, "en"))
-    response = await web_app.anonymous.get(url.replace("?", "/data.csv?"))
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == f'attachment; filename="pret-a-depenser-{refused}.csv"'
+    response = await _download(web_app, refused, "en", "csv", "text/csv; charset=utf-8")
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with its mark, for spreadsheet software
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["section", "name", "label", "value", "display"]
