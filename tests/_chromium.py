@@ -37,7 +37,7 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def new_page(browser: Browser, wait_ms: int = WAIT_MS, init_script: str | None = None,
+def new_page(browser: Browser, *, wait_ms: int = WAIT_MS, init_script: str | None = None,
              **context_options: Any) -> Page:
     """A page in a new browser context (`context_options`: viewport, locale, accept_downloads, …) whose steps
     wait at most `wait_ms`; `init_script` runs in every document it loads. Close it with `page.context.close()`."""
@@ -57,9 +57,9 @@ def sign_in(page: Page, web_url: str, login: Credentials, lang: str | None = Non
     page.wait_for_url(SIGNED_IN)
 
 
-def signed_in_page(browser: Browser, web_url: str, login: Credentials, lang: str | None = None,
+def signed_in_page(browser: Browser, web_url: str, login: Credentials, lang: str | None = None, *,
                    wait_ms: int = WAIT_MS, init_script: str | None = None, **context_options: Any) -> Page:
     """`new_page` then `sign_in`: a page of a fresh context signed in as `login`."""
-    page = new_page(browser, wait_ms, init_script, **context_options)
+    page = new_page(browser, wait_ms=wait_ms, init_script=init_script, **context_options)
     sign_in(page, web_url, login, lang)
     return page

@@ -36,8 +36,8 @@ def dashboard(stack: Stack) -> Iterator[Dashboard]:
 
 @pytest.fixture
 def page(browser: Browser, dashboard: Dashboard) -> Iterator[Page]:
-    page = signed_in_page(browser, dashboard.url, new_account(dashboard), "en", WAIT_MS, RECORD_VIOLATIONS,
-                          viewport={"width": 1280, "height": 900}, locale="en-GB",
+    page = signed_in_page(browser, dashboard.url, new_account(dashboard), "en", wait_ms=WAIT_MS,
+                          init_script=RECORD_VIOLATIONS, viewport={"width": 1280, "height": 900}, locale="en-GB",
                           extra_http_headers={"X-Forwarded-For": "10.10.0.1"})
     yield page
     page.context.close()

@@ -28,8 +28,10 @@ VARIABLE_A, VARIABLE_B, VARIABLE_B2 = "EXT_SOURCE_3", "AGE_YEARS", "NAME_EDUCATI
 # been drawn by vega-embed (an <svg> or <canvas>), with at least `min` charts.
 ALL_CHARTS_DRAWN = """([root, min]) => {
   const scope = document.querySelector(root);
-  // Panels still loading show their placeholder; lazy parts (e.g. loaded when revealed) are not waited for.
-  if (!scope || scope.querySelector(':scope > .loading, .panel > .loading, .htmx-request')) return false;
+  // Panels still loading show their placeholder; lazy parts (e.g. loaded when revealed) are not waited for: the
+  // client-view panel loads only once scrolled to, which a page restored by going back may never be.
+  const loading = ':scope > .loading, .panel:not([hx-trigger~="revealed"]) > .loading, .htmx-request';
+  if (!scope || scope.querySelector(loading)) return false;
   const charts = [...scope.querySelectorAll('[data-vega-spec]')];
   return charts.length >= min && charts.every(
     c => c.dataset.vegaDrawn === 'done' && c.querySelector('svg, canvas'));

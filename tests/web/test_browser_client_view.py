@@ -33,7 +33,7 @@ def refused(stack: Stack) -> int:
 
 
 def _advisor_page(browser: Browser, stack: Stack, lang: str) -> Page:
-    return signed_in_page(browser, stack.web_url, stack.advisor, lang, WAIT_MS,
+    return signed_in_page(browser, stack.web_url, stack.advisor, lang, wait_ms=WAIT_MS,
                           viewport={"width": 1440, "height": 900}, locale="fr-FR")
 
 
@@ -63,7 +63,7 @@ def test_the_advisor_creates_the_link_and_the_client_opens_it_in_a_fresh_browser
     advisor.context.close()
 
     # The client: another browser context, so no cookie of the advisor's.
-    client = new_page(browser, WAIT_MS, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    client = new_page(browser, wait_ms=WAIT_MS, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context = client.context
     violations: list[str] = []
     client.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
