@@ -1,6 +1,6 @@
 """Shared fixtures: a real PostgreSQL server, migrated test databases, a generated data set, and the whole
 product running as real processes (`stack`, used by tests/web and tests/ops: defined once here, so a run that
-selects both builds it once)."""
+selects both builds it once), and a headless Chromium per browser test module (`browser`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -17,6 +18,9 @@ from credit_core import db
 from tests import _postgres
 from tests.web._session import sign_in
 from tests.web._stack import Stack, running_stack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 SYNTH_CLIENTS = 3_000
 SYNTH_SEED = 7
@@ -94,3 +98,13 @@ def web(stack: Stack) -> Iterator[httpx.Client]:
     """An httpx client signed in to the stack's dashboard as its advisor (one per test module)."""
     with sign_in(stack.web_url, stack.advisor) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A headless /usr/bin/chromium for one test module (tests/_chromium.py). Playwright is imported here, not at
+    the top, so that runs without browser tests do not load it."""
+    from tests._chromium import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -4,18 +4,17 @@ trigger no CSP violation, and the chart and tooltip rules moved into app.css app
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
+from tests._chromium import signed_in_page
 from tests.security._dashboard import Dashboard, dashboard_on, new_account
 from tests.web._stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
 WAIT_MS = 60_000  # a ceiling for one step on a shared machine, not a speed check
 RECORD_VIOLATIONS = """
 window.__csp = [];
@@ -35,29 +34,13 @@ def dashboard(stack: Stack) -> Iterator[Dashboard]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser: Browser, dashboard: Dashboard) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                  extra_http_headers={"X-Forwarded-For": "10.10.0.1"})
-    context.set_default_timeout(WAIT_MS)
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    account = new_account(dashboard)
-    page.goto(f"{dashboard.url}/login?lang=en")
-    page.fill("#username", account.username)
-    page.fill("#password", account.password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/(\?.*)?$"))
+    page = signed_in_page(browser, dashboard.url, new_account(dashboard), "en", wait_ms=WAIT_MS,
+                          init_script=RECORD_VIOLATIONS, viewport={"width": 1280, "height": 900}, locale="en-GB",
+                          extra_http_headers={"X-Forwarded-For": "10.10.0.1"})
     yield page
-    context.close()
+    page.context.close()
 
 
 def _show_a_tooltip(page: Page) -> bool:

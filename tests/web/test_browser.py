@@ -14,23 +14,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.web._stack import Login, Stack
+from tests._chromium import new_page, sign_in
+from tests.web._stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "dashboard.png"
 VARIABLE_A, VARIABLE_B, VARIABLE_B2 = "EXT_SOURCE_3", "AGE_YEARS", "NAME_EDUCATION_TYPE"
-WAIT_MS = 30_000  # a generous ceiling for one step on a shared machine (not a speed assertion)
 
 # True once no panel is loading, no htmx request is in flight and every [data-vega-spec] inside `root` has
 # been drawn by vega-embed (an <svg> or <canvas>), with at least `min` charts.
 ALL_CHARTS_DRAWN = """([root, min]) => {
   const scope = document.querySelector(root);
-  // Panels still loading show their placeholder; lazy parts (e.g. loaded when revealed) are not waited for.
-  if (!scope || scope.querySelector(':scope > .loading, .panel > .loading, .htmx-request')) return false;
+  // Panels still loading show their placeholder; lazy parts (e.g. loaded when revealed) are not waited for: the
+  // client-view panel loads only once scrolled to, which a page restored by going back may never be.
+  const loading = ':scope > .loading, .panel:not([hx-trigger~="revealed"]) > .loading, .htmx-request';
+  if (!scope || scope.querySelector(loading)) return false;
   const charts = [...scope.querySelectorAll('[data-vega-spec]')];
   return charts.length >= min && charts.every(
     c => c.dataset.vegaDrawn === 'done' && c.querySelector('svg, canvas'));
@@ -69,28 +70,11 @@ class Console:
             self.errors.append(f"{message.text} @ {message.location.get('url', '')}")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    context.set_default_timeout(WAIT_MS)
-    yield context.new_page()
-    context.close()
-
-
-def sign_in(page: Page, base_url: str, login: Login) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("#username", login.username)
-    page.fill("#password", login.password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/(\?.*)?$"))
+    page = new_page(browser, viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    yield page
+    page.context.close()
 
 
 def wait_for_charts(page: Page, root: str, minimum: int) -> int:

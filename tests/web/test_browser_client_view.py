@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests._chromium import new_page, signed_in_page
 from tests.web._panels import api, clients_by_decision
 from tests.web._stack import Stack
 
@@ -28,28 +28,13 @@ WORDS = {
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def refused(stack: Stack) -> int:
     return clients_by_decision(stack)["refused"][-5]  # not one the decision tests override
 
 
 def _advisor_page(browser: Browser, stack: Stack, lang: str) -> Page:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    page.goto(f"{stack.web_url}/login?lang={lang}")
-    page.fill("#username", stack.advisor.username)
-    page.fill("#password", stack.advisor.password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/(\?.*)?$"))
-    return page
+    return signed_in_page(browser, stack.web_url, stack.advisor, lang, wait_ms=WAIT_MS,
+                          viewport={"width": 1440, "height": 900}, locale="fr-FR")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -78,9 +63,8 @@ def test_the_advisor_creates_the_link_and_the_client_opens_it_in_a_fresh_browser
     advisor.context.close()
 
     # The client: another browser context, so no cookie of the advisor's.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(WAIT_MS)
-    client = context.new_page()
+    client = new_page(browser, wait_ms=WAIT_MS, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = client.context
     violations: list[str] = []
     client.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     response = client.goto(url)

@@ -7,39 +7,25 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests._chromium import signed_in_page
 from tests.web._stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-WAIT_MS = 30_000
 WORDS = {"fr": {"unknown": "est inconnu", "invalid_amount": "Le montant doit être positif",
                 "same": "Les deux variables étaient identiques", "client": "Numéro de client"},
          "en": {"unknown": "is unknown", "invalid_amount": "The amount must be positive",
                 "same": "Both variables were the same", "client": "Client ID"}}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(params=["fr", "en"])
 def page(request: pytest.FixtureRequest, browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    page.goto(f"{stack.web_url}/login?lang={request.param}")
-    page.fill("#username", stack.advisor.username)
-    page.fill("#password", stack.advisor.password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/(\?.*)?$"))
+    page = signed_in_page(browser, stack.web_url, stack.advisor, request.param,
+                          viewport={"width": 1440, "height": 900}, locale="fr-FR")
     page.lang = request.param  # type: ignore[attr-defined]
     yield page
-    context.close()
+    page.context.close()
 
 
 def _lang(page: Page) -> str:

@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from credit_core import db
 from credit_web import formatting
 from credit_web.i18n.features import feature_label
+from tests._chromium import signed_in_page
 from tests._waiting import until
 from tests.web._panels import api, pct, text_of
 from tests.web._stack import Stack, credit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-WAIT_MS = 30_000
 CHALLENGER_SEED = "11"
 WORDS = {"fr": {"no_drift": "Pas encore de rapport de dérive", "no_challenger": "Aucun challenger n'est à l'essai",
                 "drift": "Variables qui ont changé", "agreement": "des demandes"},
@@ -93,27 +93,13 @@ def monitored(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     _forget_model_operations(stack)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(params=["fr", "en"])
 def page(request: pytest.FixtureRequest, browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    page.goto(f"{stack.web_url}/login?lang={request.param}")
-    page.fill("#username", stack.advisor.username)
-    page.fill("#password", stack.advisor.password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/(\?.*)?$"))
+    page = signed_in_page(browser, stack.web_url, stack.advisor, request.param,
+                          viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page.lang = request.param  # type: ignore[attr-defined]
     yield page
-    context.close()
+    page.context.close()
 
 
 def _lang(page: Page) -> str:

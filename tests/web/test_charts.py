@@ -452,7 +452,7 @@ EMBED_ALL = """async (specs) => {
 @pytest.mark.browser
 def test_every_chart_kind_draws_in_chromium(tiny: Any, report: dict[str, Any], tmp_path: Path) -> None:
     """The vendored vega-embed draws every spec with the CSP-safe expression interpreter, as static/app.js does."""
-    from playwright.sync_api import sync_playwright
+    from tests._chromium import chromium
 
     bundle, frame, ctx = tiny
     row = frame.row(20, named=True)
@@ -477,17 +477,13 @@ def test_every_chart_kind_draws_in_chromium(tiny: Any, report: dict[str, Any], t
                       for name in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"))
     page_file = tmp_path / "charts.html"
     page_file.write_text(f"<!doctype html><html><head>{scripts}</head><body></body></html>")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        try:
-            page = browser.new_page()
-            problems: list[str] = []
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.goto(page_file.as_uri())
-            drawn = page.evaluate(EMBED_ALL, {name: c.spec for name, c in built.items()})
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(page_file.as_uri())
+        drawn = page.evaluate(EMBED_ALL, {name: c.spec for name, c in built.items()})
     assert problems == []
     for name, marks in drawn.items():
         assert isinstance(marks, int) and marks > 10, (name, marks)

@@ -26,9 +26,10 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from itsdangerous.encoding import base64_decode, base64_encode
 
-from credit_web import client_links, reasons
+from credit_web import client_file, client_links, reasons
 from credit_web.config import WebSettings
 from credit_web.main import create_app
+from credit_web.routes._fetch import Failure
 from tests.web._panels import api, clients_by_decision, no_traceback, text_of
 from tests.web._stack import Stack
 
@@ -165,12 +166,18 @@ async def test_no_other_client_appears_in_the_page_or_the_downloads(stack: Stack
         assert not found, f"{path}: other clients {found}"
 
 
-async def test_data_json_is_the_clients_data_decision_and_reasons(stack: Stack, web_app: Web, refused: int) -> None:
-    url = path_of(await web_app.create_link(refused, "fr"))
-    response = await web_app.anonymous.get(url.replace("?", "/data.json?"))
+async def _download(web_app: Web, client: int, lang: str, extension: str, media_type: str) -> httpx.Response:
+    """The client's data file (`data.json` or `data.csv`) through a new link, checked to be a download."""
+    url = path_of(await web_app.create_link(client, lang))
+    response = await web_app.anonymous.get(url.replace("?", f"/data.{extension}?"))
     assert response.status_code == 200
-    assert response.headers["content-type"] == "application/json"
-    assert response.headers["content-disposition"] == f'attachment; filename="pret-a-depenser-{refused}.json"'
+    assert response.headers["content-type"] == media_type
+    assert response.headers["content-disposition"] == f'attachment; filename="pret-a-depenser-{client}.{extension}"'
+    return response
+
+
+async def test_data_json_is_the_clients_data_decision_and_reasons(stack: Stack, web_app: Web, refused: int) -> None:
+    response = await _download(web_app, refused, "fr", "json", "application/json")
     data = orjson.loads(response.content)
     assert data["client_id"] == refused and data["language"] == "fr"
     profile = api(stack, "explain", "GET", f"/v1/clients/{refused}/profile")
@@ -192,11 +199,7 @@ async def test_data_json_is_the_clients_data_decision_and_reasons(stack: Stack, 
 
 
 async def test_data_csv_has_a_header_row_and_the_same_data(stack: Stack, web_app: Web, refused: int) -> None:
-    url = path_of(await web_app.create_link(refused, "en"))
-    response = await web_app.anonymous.get(url.replace("?", "/data.csv?"))
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == f'attachment; filename="pret-a-depenser-{refused}.csv"'
+    response = await _download(web_app, refused, "en", "csv", "text/csv; charset=utf-8")
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with its mark, for spreadsheet software
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["section", "name", "label", "value", "display"]
@@ -246,6 +249,31 @@ async def test_a_tampered_or_foreign_token_answers_404(web_app: Web, refused: in
     response = await web_app.anonymous.get(f"/c/{flipped}/data.json", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.headers["content-type"] == "application/problem+json"
     assert flipped not in response.text
+
+
+@pytest.mark.parametrize(("failure", "status", "words"), [
+    (Failure("scoring", None), 503, {"fr": "Un service est momentanément indisponible",
+                                     "en": "A service is unavailable right now"}),
+    (Failure("explain", 404), 404, {"fr": "Cette page n'existe pas", "en": "This page does not exist"})])
+async def test_a_file_that_cannot_be_read_gives_the_clients_error_page(
+        web_app: Web, refused: int, monkeypatch: pytest.MonkeyPatch, failure: Failure, status: int,
+        words: dict[str, str]) -> None:
+    """The page and both downloads: the client's own error page in the link's language (problem+json for an API
+    caller), never half a file and never a server error."""
+    async def unavailable(*args: object) -> client_file.ClientFile:
+        raise client_file.FileUnavailable(failure)
+
+    monkeypatch.setattr(client_file, "fetch", unavailable)
+    for lang in ("fr", "en"):
+        url = path_of(await web_app.create_link(refused, lang))
+        for path in (url, url.replace("?", "/data.json?"), url.replace("?", "/data.csv?")):
+            response = await web_app.anonymous.get(path)
+            assert response.status_code == status, path
+            assert 'class="notice notice-error error-page client-link-error"' in response.text, path
+            assert words[lang] in text_of(response.text) and no_traceback(response.text), path
+            assert f'lang="{lang}"' in response.text and "set-cookie" not in response.headers
+        response = await web_app.anonymous.get(url.replace("?", "/data.json?"), headers={"Accept": "application/json"})
+        assert response.status_code == status and response.headers["content-type"] == "application/problem+json"
 
 
 async def test_a_revoked_link_answers_410(stack: Stack, web_app: Web, refused: int) -> None:

@@ -8,21 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.web._stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PANEL_IDS = ("score-panel", "why-panel", "profile-panel", "compare-panel", "similar-panel", "whatif-panel",
              "decision-panel")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

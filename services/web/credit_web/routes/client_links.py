@@ -41,6 +41,12 @@ async def _panel(request: Request, client: int, *, status_code: int = 200, **con
         "revoked": False, "failure": None, "link_lang": None, **context}, status_code=status_code)
 
 
+async def _posted_client(request: Request) -> int | None:
+    """The client id the panel's form posted (None when missing or malformed: the "choose a client" fragment)."""
+    form = await request.form()  # Starlette keeps the parsed form: the route may read its other fields again
+    return ids.client_id_or_none(str(form.get("client", "")).strip())
+
+
 @router.get("/client-links")
 async def links_panel(request: Request, client: ClientParam = None) -> HTMLResponse:
     if client is None:
@@ -51,11 +57,10 @@ async def links_panel(request: Request, client: ClientParam = None) -> HTMLRespo
 @router.post("/client-links")
 async def create_link(request: Request, user: UserDep, lang: LangDep) -> HTMLResponse:
     """Issue a link (valid 7 days) for a client that exists; the panel shows it once, with its expiry."""
-    form = await request.form()
-    client = ids.client_id_or_none(str(form.get("client", "")).strip())
+    client = await _posted_client(request)
     if client is None:
         return render(request, "partials/_no_client.html", {})
-    link_lang = i18n.normalise(str(form.get("link_lang", ""))) or lang
+    link_lang = i18n.normalise(str((await request.form()).get("link_lang", ""))) or lang
     # Only for a client explain knows (no score, so nothing is audited as seen before the client sees it).
     (profile,) = await gather(request.app.state.backends.explain("GET", f"/v1/clients/{client}/profile"))
     if failed(profile):
@@ -70,8 +75,7 @@ async def create_link(request: Request, user: UserDep, lang: LangDep) -> HTMLRes
 
 @router.post("/client-links/{link_id}/revoke")
 async def revoke_link(request: Request, user: UserDep, link_id: int) -> HTMLResponse:
-    form = await request.form()
-    client = ids.client_id_or_none(str(form.get("client", "")).strip())
+    client = await _posted_client(request)
     if client is None:
         return render(request, "partials/_no_client.html", {})
     done = await client_links.revoke(request.app.state.pool, link_id, client, by=user.username,
