@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import BaseModel
+from starlette.types import Message
 
 from credit_core.service.limits import BodyLimitMiddleware
 from credit_core.service.problems import MEDIA_TYPE, ProblemError, install_problem_handlers
@@ -100,3 +104,32 @@ async def test_body_too_large_is_413_by_length_and_when_streamed() -> None:
 async def _chunks(data: bytes):  # type: ignore[no-untyped-def]
     yield data[:5]
     yield data[5:]
+
+
+async def test_a_caller_that_leaves_mid_body_is_no_server_error(caplog: Any) -> None:
+    """htmx cancels a superseded what-if POST: reading its body raises ClientDisconnect, which is not a 500 and
+    logs no traceback (nothing can be sent to a caller that has gone)."""
+    app = make_app()
+
+    @app.post("/form")
+    async def form(request: Request) -> dict[str, int]:
+        return {"fields": len(await request.form())}
+
+    sent: list[Message] = []
+    messages: list[Message] = [{"type": "http.request", "body": b"a=1", "more_body": True}]
+
+    async def receive() -> Message:  # part of the body, then the caller is gone
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/form", "raw_path": b"/form", "query_string": b"", "root_path": "",
+             "headers": [(b"content-type", b"application/x-www-form-urlencoded"), (b"host", b"test")],
+             "client": ("127.0.0.1", 1), "server": ("test", 80)}
+    with caplog.at_level(logging.INFO, logger="credit.service"):
+        await app(scope, receive, send)
+    assert not any(m["type"] == "http.response.start" and m["status"] >= 500 for m in sent)
+    assert "client disconnected" in caplog.text and "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

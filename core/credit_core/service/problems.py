@@ -12,6 +12,7 @@ import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -137,6 +138,8 @@ class CatchAllMiddleware:
 
         try:
             await self.app(scope, receive, send_tracking)
+        except ClientDisconnect:  # the caller left while its body was read (htmx cancels superseded requests)
+            log.info("client disconnected before its request was read: %s", scope.get("path", ""))
         except Exception as exc:
             if started:
                 raise
