@@ -94,7 +94,7 @@ async def test_explanation_top_and_live_fallback(client: httpx.AsyncClient, seed
     assert body["meta"]["shap_source"] == "live" and len(body["contributions"]) == 5
     total = body["base_value"] + sum(c["shap"] for c in body["contributions"]) + body["rest"]["shap"]
     assert total == pytest.approx(body["prediction"]["log_odds"], abs=1e-6)
-    assert all(set(c) == {"feature", "value", "shap"} for c in body["contributions"])
+    assert all(set(c) == {"feature", "value", "shap", "contribution_pp"} for c in body["contributions"])
 
 
 async def test_auth_and_errors(client: httpx.AsyncClient) -> None:
