@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from credit_core.service.observability import request_id
 from credit_web import client_file, client_links
+from credit_web.api_clients import ExplainClient, ScoringClient
 from credit_web.client_file import ClientFile, FileUnavailable
 from credit_web.errors import error_page
 from credit_web.formatting import long_date
@@ -35,8 +36,10 @@ async def _open(request: Request, token: str, kind: client_links.UseKind) -> cli
 
 
 async def _file(request: Request, link: client_links.Link) -> ClientFile | Response:
+    backends = request.app.state.backends
     try:
-        return await client_file.fetch(request.app.state.backends, link.client_id, public_lang(request))
+        return await client_file.fetch(ScoringClient(backends), ExplainClient(backends), link.client_id,
+                                       public_lang(request))
     except FileUnavailable as exc:
         return error_page(request, 404 if exc.failure.not_found else 503)
 
