@@ -9,7 +9,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from credit_web.backends import BackendProblem, Backends, BackendUnavailable
+from credit_web.api_clients import ExplainClient
+from credit_web.backends import BackendProblem, BackendUnavailable
 from credit_web.i18n.features import feature_label
 
 CACHE_SECONDS = 300.0  # the catalogue changes only with a new feature set (a redeploy)
@@ -31,7 +32,7 @@ class Group:
     variables: list[Variable]
 
 
-async def fetch(app: FastAPI, backends: Backends) -> list[dict[str, Any]] | None:
+async def fetch(app: FastAPI, explain: ExplainClient) -> list[dict[str, Any]] | None:
     """The catalogue entries (explain GET /v1/features), or None while explain cannot give them."""
     cache: dict[str, Any] = app.state.catalogue_cache
     now = time.monotonic()
@@ -39,12 +40,10 @@ async def fetch(app: FastAPI, backends: Backends) -> list[dict[str, Any]] | None
         features: list[dict[str, Any]] = cache["features"]
         return features
     try:
-        body = await backends.explain("GET", "/v1/features")
+        body = await explain.features()
     except (BackendUnavailable, BackendProblem):
         return cache.get("features")  # a stale catalogue beats none
-    entries = body.get("features") if isinstance(body, dict) else None
-    if not isinstance(entries, list):
-        return cache.get("features")
+    entries: list[dict[str, Any]] = body["features"]  # a list of objects: the contract was checked
     cache.update(features=entries, until=now + CACHE_SECONDS)
     return entries
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from credit_web import reasons as reasons_text
-from credit_web.backends import Backends
+from credit_web.api_clients import ExplainClient, ScoringClient
 from credit_web.i18n import features as i18n_features
 from credit_web.outcome import Outcome, outcome
 from credit_web.routes._fetch import Failure, failed, gather
@@ -58,14 +58,14 @@ class ClientFile:
     changes: list[dict[str, Any]]
 
 
-async def fetch(backends: Backends, client_id: int, lang: str) -> ClientFile:
+async def fetch(scoring: ScoringClient, explain: ExplainClient, client_id: int, lang: str) -> ClientFile:
     """The client's file; the score shown is audited with purpose `view`."""
     scored, history, profile, explanation, counterfactual = await gather(
-        backends.scoring("GET", f"/v1/clients/{client_id}/score", params={"purpose": "view"}),
-        backends.scoring("GET", f"/v1/clients/{client_id}/history", params={"limit": 20}),
-        backends.explain("GET", f"/v1/clients/{client_id}/profile"),
-        backends.explain("GET", f"/v1/clients/{client_id}/explanation", params={"top": REASONS}),
-        backends.explain("GET", f"/v1/clients/{client_id}/counterfactual"),
+        scoring.score(client_id, "view"),
+        scoring.history(client_id, limit=20),
+        explain.profile(client_id),
+        explain.explanation(client_id, top=REASONS),
+        explain.counterfactual(client_id),
     )
     for needed in (scored, history, profile):
         if failed(needed):

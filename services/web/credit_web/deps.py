@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from credit_core.ids import ClientIdParam
 from credit_web import i18n
+from credit_web.api_clients import ExplainClient, ScoringClient
 from credit_web.auth import User
 from credit_web.backends import Backends
 from credit_web.sessions import session_user
 
 LANG_COOKIE = "lang"
 
-__all__ = ["AdminDep", "BackendsDep", "ClientParam", "DbSessionDep", "LangDep", "SignedIn", "SignedInAdmin", "User",
-           "UserDep"]
+__all__ = ["AdminDep", "BackendsDep", "ClientParam", "DbSessionDep", "ExplainDep", "LangDep", "ScoringDep", "SignedIn",
+           "SignedInAdmin", "User", "UserDep"]
 
 
 class LoginRequired(Exception):
@@ -31,6 +32,15 @@ class Forbidden(Exception):
 def get_backends(request: Request) -> Backends:
     backends: Backends = request.app.state.backends
     return backends
+
+
+def get_scoring(backends: Annotated[Backends, Depends(get_backends)]) -> ScoringClient:
+    """The typed scoring client over the app's backends (a per-request wrapper: tests may override get_backends)."""
+    return ScoringClient(backends)
+
+
+def get_explain(backends: Annotated[Backends, Depends(get_backends)]) -> ExplainClient:
+    return ExplainClient(backends)
 
 
 def get_lang(request: Request) -> str:
@@ -65,6 +75,8 @@ async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 BackendsDep = Annotated[Backends, Depends(get_backends)]
+ScoringDep = Annotated[ScoringClient, Depends(get_scoring)]
+ExplainDep = Annotated[ExplainClient, Depends(get_explain)]
 LangDep = Annotated[str, Depends(get_lang)]
 UserDep = Annotated[User, Depends(require_user)]
 AdminDep = Annotated[User, Depends(require_admin)]

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from credit_core import features
+from credit_core.contracts.explain import DistributionOut, FeaturesOut, JointOut
 from credit_core.explain import client_row, distributions, joint, store
 from credit_core.ids import ClientIdParam
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ConnectionDep, ContextDep, valid_feature
-from credit_explain.responses import DistributionOut, JointOut
 
 router = APIRouter()
 FeatureA = Annotated[str, Depends(valid_feature)]
@@ -28,7 +28,7 @@ def _describe(spec: features.Feature) -> dict[str, Any]:
             "higher_is": spec.higher_is or None}
 
 
-@router.get("/features")
+@router.get("/features", responses={200: {"model": FeaturesOut}})
 async def list_features() -> dict[str, Any]:
     return {"feature_set_version": features.FEATURE_SET_VERSION,
             "features": [_describe(f) for f in features.CATALOGUE]}

@@ -9,15 +9,15 @@ import numpy as np
 from fastapi import APIRouter, Query
 
 from credit_core import features
+from credit_core.contracts.explain import CounterfactualOut, SimilarOut
 from credit_core.explain import client_row, counterfactual, recompute, store
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ClientRecordDep, ConnectionDep, ContextDep
-from credit_explain.responses import CounterfactualOut
 
 router = APIRouter()
 
 
-@router.get("/clients/{client_id}/similar")
+@router.get("/clients/{client_id}/similar", responses={200: {"model": SimilarOut}})
 async def similar(record: ClientRecordDep, ctx: ContextDep, k: Annotated[int, Query(ge=1, le=200)] = 30
                   ) -> dict[str, Any]:
     """k nearest labelled clients (weighted standardised Euclidean distance on the top numeric features); their

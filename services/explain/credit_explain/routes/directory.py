@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from credit_core import features
+from credit_core.contracts.explain import ClientSearchOut, ProfileOut
 from credit_core.explain import profile, store
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ClientId, ConnectionDep
@@ -15,7 +16,7 @@ router = APIRouter()
 MAX_SUGGESTIONS = 50
 
 
-@router.get("/clients")
+@router.get("/clients", responses={200: {"model": ClientSearchOut}})
 async def search_clients(
     conn: ConnectionDep,
     prefix: Annotated[str, Query(min_length=1, max_length=store.ID_DIGITS, pattern=r"^[0-9]+$",
@@ -27,7 +28,7 @@ async def search_clients(
     return {"clients": [{"client_id": cid, "has_outcome": outcome} for cid, outcome in found]}
 
 
-@router.get("/clients/{client_id}/profile")
+@router.get("/clients/{client_id}/profile", responses={200: {"model": ProfileOut}})
 async def client_profile(client_id: ClientId, conn: ConnectionDep) -> dict[str, Any]:
     """Key application fields for the advisor's profile card, labelled and displayed in French and English."""
     application = await store.fetch_application_columns(conn, client_id, profile.SOURCE_COLUMNS)

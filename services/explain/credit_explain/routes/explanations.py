@@ -12,11 +12,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from credit_core import decision, features
+from credit_core.contracts.explain import ExplanationOut, WhatIfOut
 from credit_core.explain import client_row, explanation, recompute, shap_values, store
 from credit_core.explain._bundle import sigmoid
 from credit_core.service.problems import ProblemError
 from credit_explain.deps import ClientRecordDep, ConnectionDep, ContextDep
-from credit_explain.responses import ExplanationOut
 from credit_explain.schemas import ExplainRequest
 
 router = APIRouter()
@@ -70,7 +70,7 @@ def _application_frame(body: ExplainRequest) -> pl.DataFrame:
         raise ProblemError(422, "invalid application", str(exc)[:300]) from exc
 
 
-@router.post("/explain", responses={200: {"model": ExplanationOut}})
+@router.post("/explain", responses={200: {"model": WhatIfOut}})
 async def explain(body: ExplainRequest, conn: ConnectionDep, ctx: ContextDep) -> dict[str, Any]:
     """Live explanation, probability and decision for a what-if on a known client or a new application."""
     if body.client_id is not None:

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from credit_core.contracts.explain import ImportanceOut
 from credit_explain.deps import ContextDep
 
 router = APIRouter()
 
 
-@router.get("/importance")
+@router.get("/importance", responses={200: {"model": ImportanceOut}})
 async def importance(
     ctx: ContextDep, top: Annotated[int, Query(ge=1, le=1000)] = 30,
     beeswarm_features: Annotated[int, Query(ge=0, le=50)] = 15,

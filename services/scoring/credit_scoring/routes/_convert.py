@@ -8,9 +8,9 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from credit_core.contracts.scoring import ScoreOut
 from credit_core.scoring.audit import Scored
 from credit_core.scoring.batches import Chunk
-from credit_scoring.schemas import ScoreOut
 
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 

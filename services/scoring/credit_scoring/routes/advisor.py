@@ -13,13 +13,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from credit_core import feature_store
+from credit_core.contracts.scoring import AdvisorDecisionIn, AdvisorDecisionOut
 from credit_core.ids import ClientIdParam
 from credit_core.scoring import audit
 from credit_core.service.database import connection, with_retry
 from credit_core.service.problems import ProblemError
 from credit_scoring.deps import CallerDep, PoolDep, RequestIdDep, ScorerDep, SettingsDep, ShadowDep
 from credit_scoring.routes._convert import problem_docs, score_out
-from credit_scoring.schemas import AdvisorDecisionIn, AdvisorDecisionOut
 
 router = APIRouter()
 OPPOSITE = {"granted": "refused", "refused": "granted"}

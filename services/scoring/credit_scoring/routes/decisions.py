@@ -8,11 +8,11 @@ from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from credit_core import decision
+from credit_core.contracts.scoring import DecisionsOut, HistoryOut
 from credit_core.ids import ClientIdParam
 from credit_core.scoring import audit
 from credit_scoring.deps import ConnectionDep
 from credit_scoring.routes._convert import json_response, problem_docs
-from credit_scoring.schemas import DecisionsOut, HistoryOut
 
 router = APIRouter()
 MAX_LIMIT = 500

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from credit_core.contracts.scoring import Application, KServeModel, KServePrediction, KServeRequest, KServeResponse
 from credit_core.scoring import audit, batches
 from credit_core.scoring.scorer import Scorer
 from credit_core.service.problems import ProblemError
 from credit_scoring.deps import CallerDep, HolderDep, PoolDep, RequestIdDep, ScorerDep, SettingsDep, ShadowDep
 from credit_scoring.routes._convert import problem_docs
 from credit_scoring.routes.score import NOT_FOUND
-from credit_scoring.schemas import Application, KServeModel, KServePrediction, KServeRequest, KServeResponse
 
 router = APIRouter()
 MODEL_NAME = "credit-default"

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as FastPath
 from starlette.responses import HTMLResponse, Response
 
+from credit_core.contracts.scoring import ModelOut, ModelReportOut, MonitoringOut
 from credit_core.monitoring import challenger, populations
 from credit_core.scoring.model_report import bundle_report
 from credit_core.service.database import with_retry
 from credit_core.service.problems import ProblemError
 from credit_scoring.deps import HolderDep, PoolDep, ScorerDep, SettingsDep
 from credit_scoring.routes._convert import json_response, problem_docs
-from credit_scoring.schemas import ModelOut, ModelReportOut, MonitoringOut
 
 router = APIRouter()
 

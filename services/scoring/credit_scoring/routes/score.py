@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from credit_core import ids
+from credit_core.contracts.scoring import Application, BatchOut, BatchRequest, ItemError, ScoreOut
 from credit_core.scoring import audit, batches
 from credit_core.service.auth import require_api_key
 from credit_core.service.observability import request_id
@@ -23,7 +24,6 @@ from credit_scoring.deps import (
 )
 from credit_scoring.routes._convert import batch_items, json_response, problem_docs, score_dict, score_out
 from credit_scoring.routes._lean import LeanRoute, path_parameter
-from credit_scoring.schemas import Application, BatchOut, BatchRequest, ItemError, ScoreOut
 
 router = APIRouter()
 NOT_FOUND = ItemError(status=404, title="client not found", detail="No features for this client id.")

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from credit_core import ids
 from credit_web import client_links, i18n
-from credit_web.deps import ClientParam, LangDep, SignedIn, UserDep
+from credit_web.deps import ClientParam, ExplainDep, LangDep, SignedIn, UserDep
 from credit_web.rendering import render
 from credit_web.routes._fetch import Failure, failed, gather
 
@@ -55,14 +55,14 @@ async def links_panel(request: Request, client: ClientParam = None) -> HTMLRespo
 
 
 @router.post("/client-links")
-async def create_link(request: Request, user: UserDep, lang: LangDep) -> HTMLResponse:
+async def create_link(request: Request, user: UserDep, lang: LangDep, explain: ExplainDep) -> HTMLResponse:
     """Issue a link (valid 7 days) for a client that exists; the panel shows it once, with its expiry."""
     client = await _posted_client(request)
     if client is None:
         return render(request, "partials/_no_client.html", {})
     link_lang = i18n.normalise(str((await request.form()).get("link_lang", ""))) or lang
     # Only for a client explain knows (no score, so nothing is audited as seen before the client sees it).
-    (profile,) = await gather(request.app.state.backends.explain("GET", f"/v1/clients/{client}/profile"))
+    (profile,) = await gather(explain.profile(client))
     if failed(profile):
         failure: Failure = profile
         return await _panel(request, client, failure=failure, link_lang=link_lang,

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from credit_core.service.observability import request_id
 from credit_web import client_file, client_links
+from credit_web.api_clients import ExplainClient, ScoringClient
 from credit_web.client_file import ClientFile, FileUnavailable
 from credit_web.formatting import long_date
 from credit_web.rendering import PUBLIC_HEADERS, public_lang, render_public
@@ -33,8 +34,10 @@ async def _open(request: Request, token: str, kind: client_links.UseKind) -> tup
     now = state.clock()
     link = await client_links.check(state.pool, state.link_signer.read(token), now)
     await client_links.record_use(state.pool, link, kind, now, request_id(request.scope))
+    backends = state.backends
     try:
-        file = await client_file.fetch(state.backends, link.client_id, public_lang(request))
+        file = await client_file.fetch(ScoringClient(backends), ExplainClient(backends), link.client_id,
+                                       public_lang(request))
     except FileUnavailable as exc:
         raise HTTPException(404 if exc.failure.not_found else 503) from exc
     return link, file

@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from credit_core import ids
-from credit_web.deps import BackendsDep, ClientParam, SignedIn, UserDep
+from credit_web.api_clients import Choice, ScoringClient
+from credit_web.deps import ClientParam, ScoringDep, SignedIn, UserDep
 from credit_web.i18n import N_
 from credit_web.rendering import render
 from credit_web.routes._fetch import Failure, failed, gather
@@ -29,14 +30,14 @@ MAX_REASON = 2000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line breaks are fine
 
 
-async def _panel(request: Request, backends: BackendsDep, client: int, *,
+async def _panel(request: Request, scoring: ScoringClient, client: int, *,
                  form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                  recorded: dict[str, str] | None = None, record_failure: Failure | None = None,
                  status_code: int = 200) -> HTMLResponse:
     """The form and the compact history: distinct model decisions (views of the same score folded into one
     entry with their count) and advisor decisions, newest first (scoring's /history)."""
     (history,) = await gather(
-        backends.scoring("GET", f"/v1/clients/{client}/history", params={"limit": HISTORY_LIMIT}))
+        scoring.history(client, limit=HISTORY_LIMIT))
     entries = [] if failed(history) else [e for e in history.get("entries") or [] if isinstance(e, dict)]
     return render(request, "partials/_decisions.html", {
         "client": client, "entries": entries, "history_failure": history if failed(history) else None,
@@ -47,11 +48,11 @@ async def _panel(request: Request, backends: BackendsDep, client: int, *,
 
 
 @router.get("/decisions")
-async def decisions(request: Request, backends: BackendsDep,
+async def decisions(request: Request, scoring: ScoringDep,
                     client: ClientParam = None) -> HTMLResponse:
     if client is None:
         return render(request, "partials/_no_client.html", {})
-    return await _panel(request, backends, client)
+    return await _panel(request, scoring, client)
 
 
 def _validate(form: dict[str, str]) -> dict[str, str]:
@@ -70,7 +71,7 @@ def _validate(form: dict[str, str]) -> dict[str, str]:
 
 
 @router.post("/decisions")
-async def record_decision(request: Request, backends: BackendsDep, user: UserDep
+async def record_decision(request: Request, scoring: ScoringDep, user: UserDep
                           ) -> HTMLResponse:
     """Validate, have scoring store the model's current decision with the advisor's (one transaction), re-render."""
     posted = await request.form()
@@ -80,13 +81,14 @@ async def record_decision(request: Request, backends: BackendsDep, user: UserDep
     form = {"choice": str(posted.get("choice", "")).strip(), "reason": str(posted.get("reason", "")).strip()}
     errors = _validate(form)
     if errors:
-        return await _panel(request, backends, client, form=form, errors=errors, status_code=422)
-    (stored,) = await gather(backends.scoring("POST", f"/v1/clients/{client}/advisor-decisions", json={
-        "choice": form["choice"], "reason": form["reason"] or None, "username": user.username,
-        "display_name": user.display_name}))
+        return await _panel(request, scoring, client, form=form, errors=errors, status_code=422)
+    choice: Choice = "override" if form["choice"] == "override" else "follow"  # _validate allowed only these
+    (stored,) = await gather(scoring.record_advisor_decision(
+        client, choice=choice, reason=form["reason"] or None, username=user.username,
+        display_name=user.display_name))
     if failed(stored):
-        return await _panel(request, backends, client, form=form, record_failure=stored)
+        return await _panel(request, scoring, client, form=form, record_failure=stored)
     log.info("advisor decision recorded for client %s (%s)", client, form["choice"])
     recorded = {"choice": form["choice"], "final_decision": str(stored["final_decision"]),
                 "model_decision": str(stored["model_decision"])}
-    return await _panel(request, backends, client, recorded=recorded)
+    return await _panel(request, scoring, client, recorded=recorded)

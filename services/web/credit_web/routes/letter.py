@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from credit_web import reasons as reasons_text
-from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn, UserDep
+from credit_web.deps import ClientParam, ExplainDep, LangDep, ScoringDep, SignedIn, UserDep
 from credit_web.formatting import long_date
 from credit_web.i18n.features import feature_label
 from credit_web.outcome import outcome
@@ -27,15 +27,15 @@ router = APIRouter(default_response_class=HTMLResponse, dependencies=SignedIn)
 
 
 @router.get("/letter")
-async def letter(request: Request, backends: BackendsDep, user: UserDep, lang: LangDep,
+async def letter(request: Request, scoring: ScoringDep, explain: ExplainDep, user: UserDep, lang: LangDep,
                  client: ClientParam = None) -> HTMLResponse:
     if client is None:
         return render(request, "pages/letter.html", {"client": None})
     scored, explanation, counterfactual, history = await gather(
-        backends.scoring("GET", f"/v1/clients/{client}/score", params={"purpose": "letter"}),
-        backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": 4}),
-        backends.explain("GET", f"/v1/clients/{client}/counterfactual"),
-        backends.scoring("GET", f"/v1/clients/{client}/history", params={"limit": 20}),
+        scoring.score(client, "letter"),
+        explain.explanation(client, top=4),
+        explain.counterfactual(client),
+        scoring.history(client, limit=20),
     )
     context: dict[str, Any] = {"client": client, "today": long_date(datetime.now(UTC), lang)}
     # Without the score or the review history the letter could not say who decided: it is not produced.

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from credit_web.deps import BackendsDep, LangDep, SignedIn
+from credit_web.deps import LangDep, ScoringDep, SignedIn
 from credit_web.rendering import render
 from credit_web.routes import _charts, _monitoring
 from credit_web.routes._fetch import failed, gather
@@ -25,9 +25,8 @@ def _charts_of(report: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 @router.get("/model")
-async def model_page(request: Request, backends: BackendsDep, lang: LangDep) -> HTMLResponse:
-    payload, monitoring = await gather(backends.scoring("GET", "/v1/model/report"),
-                                       backends.scoring("GET", "/v1/model/monitoring"))
+async def model_page(request: Request, scoring: ScoringDep, lang: LangDep) -> HTMLResponse:
+    payload, monitoring = await gather(scoring.model_report(), scoring.monitoring())
     if failed(payload):
         return render(request, "pages/model.html", {"failure": payload})
     report = payload.get("report") or {}
@@ -42,10 +41,10 @@ async def model_page(request: Request, backends: BackendsDep, lang: LangDep) -> 
 
 
 @router.get("/model/drift/{report_id}")
-async def drift_report(report_id: Annotated[int, Path(ge=1, le=2**63 - 1)], backends: BackendsDep) -> Response:
+async def drift_report(report_id: Annotated[int, Path(ge=1, le=2**63 - 1)], scoring: ScoringDep) -> Response:
     """The full drift report (Evidently's HTML, with its own scripts) as a download: opened from the advisor's
     disk, never rendered inside the dashboard's origin and its content security policy."""
-    (document,) = await gather(backends.scoring_document(f"/v1/model/drift/{report_id}"))
+    (document,) = await gather(scoring.drift_report(report_id))
     if failed(document):
         return Response(status_code=404 if document.not_found else 503)
     return Response(document, media_type="text/html; charset=utf-8", headers={

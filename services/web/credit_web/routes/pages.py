@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from credit_web import catalogue
 from credit_web.backends import BackendProblem, BackendUnavailable
-from credit_web.deps import BackendsDep, LangDep, SignedIn
+from credit_web.deps import ExplainDep, LangDep, SignedIn
 from credit_web.rendering import render, url_state
 
 router = APIRouter(dependencies=SignedIn)
@@ -28,9 +28,9 @@ ShortText = Annotated[str, Query(max_length=64)]
 
 
 @router.get("/")
-async def dashboard(request: Request, lang: LangDep, backends: BackendsDep,
+async def dashboard(request: Request, lang: LangDep, explain: ExplainDep,
                     client: ShortText = "", a: ShortText = "", b: ShortText = "") -> Response:
-    entries = await catalogue.fetch(request.app, backends)
+    entries = await catalogue.fetch(request.app, explain)
     a_name, b_name = catalogue.valid_pair(entries, a or None, b or None)
     state = url_state(request, lang)
     state = type(state)(state.client, a_name, b_name, lang)
@@ -50,7 +50,7 @@ async def dashboard(request: Request, lang: LangDep, backends: BackendsDep,
 
 
 @router.get("/search/clients")
-async def client_suggestions(request: Request, lang: LangDep, backends: BackendsDep,
+async def client_suggestions(request: Request, lang: LangDep, explain: ExplainDep,
                              client: ShortText = "", a: ShortText = "", b: ShortText = "") -> Response:
     """Live suggestions while typing an id: links that open the client with the chosen variables."""
     prefix = client.strip()
@@ -60,7 +60,7 @@ async def client_suggestions(request: Request, lang: LangDep, backends: Backends
         context["invalid"] = True
     elif prefix:
         try:
-            body = await backends.explain("GET", "/v1/clients", params={"prefix": prefix[:19], "limit": SUGGESTIONS})
+            body = await explain.search_clients(prefix[:19], limit=SUGGESTIONS)
             context["clients"] = body.get("clients", [])
         except BackendUnavailable:
             context["unavailable"] = True
@@ -70,11 +70,11 @@ async def client_suggestions(request: Request, lang: LangDep, backends: Backends
 
 
 @router.get("/search/variables")
-async def variable_picker(request: Request, lang: LangDep, backends: BackendsDep,
+async def variable_picker(request: Request, lang: LangDep, explain: ExplainDep,
                           slot: Annotated[str, Query(pattern="^[ab]$")], q: ShortText = "",
                           a: ShortText = "", b: ShortText = "") -> Response:
     """One picker's <select>, narrowed to the variables whose label or name contains `q`."""
-    entries = await catalogue.fetch(request.app, backends)
+    entries = await catalogue.fetch(request.app, explain)
     selected = a if slot == "a" else b
     return render(request, "shell/_picker.html", {
         "slot": slot, "selected": selected, "query": q,

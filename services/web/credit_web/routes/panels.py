@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from credit_core import features
 from credit_web import reasons as reasons_text
 from credit_web.charts._base import MIN_CELL
-from credit_web.deps import BackendsDep, ClientParam, LangDep, SignedIn
+from credit_web.deps import ClientParam, ExplainDep, LangDep, ScoringDep, SignedIn
 from credit_web.i18n import features as i18n_features
 from credit_web.rendering import render
 from credit_web.routes import _charts, _whatif
@@ -43,7 +43,7 @@ def _notice(request: Request, failure: Failure, **context: Any) -> HTMLResponse:
 
 
 @router.get("/score")
-async def score(request: Request, backends: BackendsDep, lang: LangDep,
+async def score(request: Request, scoring: ScoringDep, explain: ExplainDep, lang: LangDep,
                 client: ClientParam = None) -> HTMLResponse:
     """Probability, decision against the threshold, bullet chart and a plain sentence; the main reason from
     explain when it answers (the score shows without it)."""
@@ -51,8 +51,8 @@ async def score(request: Request, backends: BackendsDep, lang: LangDep,
         return _no_client(request)
     scored, explanation = await gather(
         # purpose=view: the audit keeps every score shown, marked as a view (not a decision).
-        backends.scoring("GET", f"/v1/clients/{client}/score", params={"purpose": "view"}),
-        backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": 3}),
+        scoring.score(client, "view"),
+        explain.explanation(client, top=3),
     )
     if failed(scored):
         return _notice(request, scored, client=client)
@@ -65,12 +65,12 @@ async def score(request: Request, backends: BackendsDep, lang: LangDep,
 
 
 @router.get("/why")
-async def why(request: Request, backends: BackendsDep, lang: LangDep, client: ClientParam = None,
+async def why(request: Request, explain: ExplainDep, lang: LangDep, client: ClientParam = None,
               top: Annotated[int, Query(ge=1, le=30)] = 10) -> HTMLResponse:
     """Top reasons in plain language and the SHAP waterfall (top N adjustable); the global summary loads lazily."""
     if client is None:
         return _no_client(request)
-    (explanation,) = await gather(backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": top}))
+    (explanation,) = await gather(explain.explanation(client, top=top))
     if failed(explanation):
         return _notice(request, explanation, client=client)
     return render(request, "partials/_why.html", {
@@ -81,10 +81,9 @@ async def why(request: Request, backends: BackendsDep, lang: LangDep, client: Cl
 
 
 @router.get("/importance")
-async def importance(request: Request, backends: BackendsDep, lang: LangDep) -> HTMLResponse:
+async def importance(request: Request, explain: ExplainDep, lang: LangDep) -> HTMLResponse:
     """The model-wide summary: mean |SHAP| bars and the beeswarm."""
-    (payload,) = await gather(backends.explain("GET", "/v1/importance",
-                                               params={"top": GLOBAL_TOP, "beeswarm_features": GLOBAL_TOP}))
+    (payload,) = await gather(explain.importance(top=GLOBAL_TOP, beeswarm_features=GLOBAL_TOP))
     if failed(payload):
         return _notice(request, payload)
     return render(request, "partials/_importance.html", {
@@ -95,11 +94,11 @@ async def importance(request: Request, backends: BackendsDep, lang: LangDep) -> 
 
 
 @router.get("/profile")
-async def profile(request: Request, backends: BackendsDep, client: ClientParam = None
+async def profile(request: Request, explain: ExplainDep, client: ClientParam = None
                   ) -> HTMLResponse:
     if client is None:
         return _no_client(request)
-    (payload,) = await gather(backends.explain("GET", f"/v1/clients/{client}/profile"))
+    (payload,) = await gather(explain.profile(client))
     if failed(payload):
         return _notice(request, payload, client=client)
     return render(request, "partials/_profile.html", {"client": client, "profile": payload})
@@ -111,7 +110,7 @@ def _feature(name: str | None) -> Any | None:
 
 
 @router.get("/compare")
-async def compare(request: Request, backends: BackendsDep, lang: LangDep, client: ClientParam = None,
+async def compare(request: Request, explain: ExplainDep, lang: LangDep, client: ClientParam = None,
                   a: FeatureParam = None, b: FeatureParam = None) -> HTMLResponse:
     """The client against the population for variables a and b, and the pair view."""
     if client is None:
@@ -120,11 +119,9 @@ async def compare(request: Request, backends: BackendsDep, lang: LangDep, client
     unknown = [name for name in (a, b) if name and _feature(name) is None]
     if len(chosen) == 2 and chosen[0].name == chosen[1].name:
         chosen = chosen[:1]
-    calls = [backends.explain("GET", f"/v1/features/{f.name}/distribution", params={"client_id": client})
-             for f in chosen]
+    calls = [explain.distribution(f.name, client) for f in chosen]
     if len(chosen) == 2:
-        calls.append(backends.explain("GET", f"/v1/features/{chosen[0].name}/{chosen[1].name}/joint",
-                                      params={"client_id": client}))
+        calls.append(explain.joint(chosen[0].name, chosen[1].name, client))
     results = await gather(*calls)
     variables = []
     for feature, payload in zip(chosen, results, strict=False):
@@ -144,12 +141,12 @@ async def compare(request: Request, backends: BackendsDep, lang: LangDep, client
 
 
 @router.get("/similar")
-async def similar(request: Request, backends: BackendsDep, lang: LangDep, client: ClientParam = None,
+async def similar(request: Request, explain: ExplainDep, lang: LangDep, client: ClientParam = None,
                   k: Annotated[int, Query(ge=5, le=50)] = 30) -> HTMLResponse:
     """The nearest labelled clients with their outcome, and their default rate against everyone's."""
     if client is None:
         return _no_client(request)
-    (payload,) = await gather(backends.explain("GET", f"/v1/clients/{client}/similar", params={"k": k}))
+    (payload,) = await gather(explain.similar(client, k=k))
     if failed(payload):
         return _notice(request, payload, client=client)
     shown = list(payload.get("client", {}))
@@ -169,14 +166,14 @@ _display = i18n_features.display_value
 
 
 @router.get("/whatif")
-async def whatif_form(request: Request, backends: BackendsDep, lang: LangDep,
+async def whatif_form(request: Request, explain: ExplainDep, lang: LangDep,
                       client: ClientParam = None) -> HTMLResponse:
     """The editable loan terms, prefilled with the client's application; results appear below on each change."""
     if client is None:
         return _no_client(request)
     payload, explanation = await gather(
-        backends.explain("GET", f"/v1/clients/{client}/profile"),
-        backends.explain("GET", f"/v1/clients/{client}/explanation", params={"top": 1}),
+        explain.profile(client),
+        explain.explanation(client, top=1),
     )
     if failed(payload):
         return _notice(request, payload, client=client)
@@ -188,7 +185,7 @@ async def whatif_form(request: Request, backends: BackendsDep, lang: LangDep,
 
 
 @router.post("/whatif")
-async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDep) -> HTMLResponse:
+async def whatif_recompute(request: Request, explain: ExplainDep, lang: LangDep) -> HTMLResponse:
     """New score and waterfall for the edited terms (explain POST /v1/explain with the client's changes)."""
     form = await request.form()
     parsed = _whatif.parse(form)
@@ -196,8 +193,7 @@ async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDe
         # 422 (htmx swaps it too: see base.html's responseHandling) so the message shows where the result would.
         return render(request, "partials/_whatif_result.html", {"errors": parsed.errors, "client": parsed.client},
                       status_code=422)
-    (payload,) = await gather(backends.explain("POST", "/v1/explain", json={
-        "client_id": parsed.client, "changes": parsed.changes, "top": 10}))
+    (payload,) = await gather(explain.what_if(parsed.client, parsed.changes, top=10))
     if failed(payload):
         return _notice(request, payload, client=parsed.client)
     decision = payload["decision"]
@@ -213,12 +209,12 @@ async def whatif_recompute(request: Request, backends: BackendsDep, lang: LangDe
 
 
 @router.get("/counterfactual")
-async def counterfactual(request: Request, backends: BackendsDep, lang: LangDep,
+async def counterfactual(request: Request, explain: ExplainDep, lang: LangDep,
                          client: ClientParam = None) -> HTMLResponse:
     """The cheapest change of the loan that would turn a refusal into a grant, as a sentence."""
     if client is None:
         return _no_client(request)
-    (payload,) = await gather(backends.explain("GET", f"/v1/clients/{client}/counterfactual"))
+    (payload,) = await gather(explain.counterfactual(client))
     if failed(payload):
         return _notice(request, payload, client=client)
     return render(request, "partials/_counterfactual.html", {

@@ -1,12 +1,13 @@
-"""Response shapes of the explain API, for the OpenAPI document only (routes build plain JSON, as the core returns
-it, and do not pay for validation). `extra="allow"`: bodies may carry more fields than documented here.
+"""Response shapes of the explain API: its routes declare them for the OpenAPI document (they build plain JSON, as
+the core returns it, and do not pay for validation), and the web validates each answer it reads against them
+(credit_web.api_clients). `extra="allow"`: bodies may carry more fields than documented here.
 
 Bodies are data, in no language: labels, category words and formatted values are the reader's job (the
 dashboard writes them through its gettext catalogues and Babel)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,9 +36,47 @@ class ReasonOut(Open):
     suppressed: bool
 
 
+class Prediction(Open):
+    log_odds: float
+    probability: float = Field(ge=0, le=1)
+
+
+class Contribution(Open):
+    """One step of the waterfall."""
+
+    feature: str
+    value: float | str | None
+    shap: float
+    contribution_pp: float | None
+
+
+class Rest(Open):
+    """The features beyond `top`, summed."""
+
+    count: int
+    shap: float
+    contribution_pp: float
+
+
 class ExplanationOut(Open):
+    base_value: float = Field(description="The average client's log-odds (the waterfall's start).")
+    prediction: Prediction
+    contributions: list[Contribution] = Field(description="The `top` features by decreasing |shap|.")
+    rest: Rest
     reasons_for: Literal["granted", "refused"] = Field(description="The decision the reasons explain.")
     reasons: list[ReasonOut] = Field(description="Up to 4, by decreasing |shap|, all in the decision's direction.")
+
+
+class WhatIfDecision(Open):
+    probability: float = Field(ge=0, le=1)
+    threshold: float
+    decision: Literal["granted", "refused"]
+
+
+class WhatIfOut(ExplanationOut):
+    """POST /v1/explain: the live explanation of the changed application, with its decision."""
+
+    decision: WhatIfDecision
 
 
 class Change(Open):
@@ -119,3 +158,79 @@ class JointOut(Open):
     rates_population: RatesPopulation
     groups: list[CellOut] | None = Field(default=None, description="grouped: the category's cell + quartiles.")
     cells: list[CellOut] | None = Field(default=None, description="crosstab: one cell per pair of values.")
+
+
+class ClientFound(Open):
+    client_id: int
+    has_outcome: bool
+
+
+class ClientSearchOut(Open):
+    """Clients whose id starts with the prefix, ascending."""
+
+    clients: list[ClientFound]
+
+
+class ProfileField(Open):
+    """One application field of the profile card, as data (labels and formatting are the reader's job)."""
+
+    name: str
+    kind: str = Field(description="category | amount | count | years")
+    value: float | str | None
+    status: str
+
+
+class ProfileOut(Open):
+    client_id: int
+    fields: list[ProfileField]
+
+
+class Neighbour(Open):
+    client_id: int
+    distance: float
+    defaulted: bool
+    features: dict[str, float | None]
+
+
+class SimilarOut(Open):
+    """The k nearest labelled clients; their default rate only from `min_cell` neighbours up."""
+
+    client_id: int
+    model_version: str
+    k: int
+    default_rate: float | None
+    rate_suppressed: bool
+    population_default_rate: float | None
+    client: dict[str, float | None] = Field(description="The client's values of the side-by-side features.")
+    neighbours: list[Neighbour]
+
+
+class FeatureImportance(Open):
+    feature: str
+    mean_abs_shap: float
+
+
+class ImportanceOut(Open):
+    """Mean |SHAP| over the reference sample, and the beeswarm points of the first features."""
+
+    meta: dict[str, Any]
+    importance: list[FeatureImportance]
+    beeswarm: list[dict[str, Any]]
+
+
+class FeatureOut(Open):
+    """One catalogue entry. Label and description are English, the catalogue's source language."""
+
+    name: str
+    group: str
+    kind: str
+    label: str
+    description: str | None
+    unit: str
+    actionable: bool
+    higher_is: str | None
+
+
+class FeaturesOut(Open):
+    feature_set_version: str
+    features: list[FeatureOut]

@@ -1,4 +1,5 @@
-"""Request and response models. Applications are credit_core.application_schema's (shared with explain)."""
+"""The scoring API's request and response models: its routes declare them and the web validates each answer it reads
+against them (credit_web.api_clients). Applications are credit_core.application_schema's (shared with explain)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,115 @@
+"""A service answering 200 with a body that breaks its contract (credit_core.contracts): the fragments, the letter
+and the model page show the service-unavailable notice, never a 500 nor a figure read from the broken body. A web
+app runs in-process against the stack's live services, with some answers rewritten on their way in."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import Request
+
+from credit_web.backends import Backends
+from credit_web.config import WebSettings
+from credit_web.deps import get_backends
+from credit_web.main import create_app
+from tests.web._panels import HX, chart_specs, clients_by_decision, no_traceback, text_of
+from tests.web._stack import Stack
+
+pytestmark = pytest.mark.slow
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SCORING_DOWN = "The scoring service is temporarily unavailable"
+EXPLAIN_DOWN = "The explanation service is temporarily unavailable"
+Rewrite = Callable[[Any], Any]
+
+
+def _without(key: str) -> Rewrite:
+    return lambda body: {k: v for k, v in body.items() if k != key}
+
+
+def _set(key: str, value: Any) -> Rewrite:
+    return lambda body: {**body, key: value}
+
+
+class _Rewriting:
+    """The app's backends, except that the answers of some paths (matched by their end) are rewritten."""
+
+    def __init__(self, backends: Backends, rewrites: dict[str, Rewrite]) -> None:
+        self.backends, self.rewrites = backends, rewrites
+
+    def _rewrite(self, path: str, body: Any) -> Any:
+        for suffix, rewrite in self.rewrites.items():
+            if path.endswith(suffix):
+                return rewrite(body)
+        return body
+
+    async def scoring(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._rewrite(path, await self.backends.scoring(method, path, **kwargs))
+
+    async def explain(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._rewrite(path, await self.backends.explain(method, path, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.backends, name)
+
+
+@asynccontextmanager
+async def web_rewriting(stack: Stack, rewrites: dict[str, Rewrite]) -> AsyncIterator[httpx.AsyncClient]:
+    settings = WebSettings(database_url=stack.database_url, service_api_key=stack.api_key,
+                           session_secret=secrets.token_urlsafe(32), scoring_url=stack.scoring_url,
+                           explain_url=stack.explain_url)
+    app = create_app(settings)
+
+    def rewriting_backends(request: Request) -> _Rewriting:
+        return _Rewriting(request.app.state.backends, rewrites)
+
+    app.dependency_overrides[get_backends] = rewriting_backends
+    async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                                       base_url="http://testserver", timeout=30) as client:
+        token = CSRF.search((await client.get("/login")).text).group(1)  # type: ignore[union-attr]
+        signed = await client.post("/login", data={"username": stack.advisor.username,
+                                                    "password": stack.advisor.password, "csrf_token": token})
+        assert signed.status_code == 303
+        yield client
+
+
+@pytest.fixture(scope="module")
+def refused(stack: Stack) -> int:
+    return clients_by_decision(stack)["refused"][-4]  # not one the decision or browser tests override
+
+
+async def get_ok(web: httpx.AsyncClient, path: str, **params: object) -> str:
+    response = await web.get(path, params={**params, "lang": "en"}, headers=HX)
+    assert response.status_code == 200, response.text
+    assert no_traceback(response.text)
+    return response.text
+
+
+@pytest.mark.parametrize("rewrite", [_without("probability_default"), _set("probability_default", "high")],
+                         ids=["missing", "a-string"])
+async def test_a_score_breaking_its_contract_gives_the_notice(stack: Stack, refused: int, rewrite: Rewrite) -> None:
+    async with web_rewriting(stack, {"/score": rewrite}) as web:
+        page = await get_ok(web, "/fragments/score", client=refused)
+        assert SCORING_DOWN in text_of(page) and "data-decision" not in page and not chart_specs(page)
+        letter = await web.get("/letter", params={"client": refused, "lang": "en"})
+        assert letter.status_code == 200 and SCORING_DOWN in text_of(letter.text) and no_traceback(letter.text)
+
+
+async def test_an_explanation_breaking_its_contract_leaves_the_score_with_a_notice(stack: Stack, refused: int
+                                                                                   ) -> None:
+    async with web_rewriting(stack, {"/explanation": _without("reasons")}) as web:
+        page = await get_ok(web, "/fragments/score", client=refused)
+        assert 'data-decision="refused"' in page and EXPLAIN_DOWN in text_of(page)
+        assert EXPLAIN_DOWN in text_of(await get_ok(web, "/fragments/why", client=refused))
+
+
+async def test_a_model_report_breaking_its_contract_gives_the_notice(stack: Stack) -> None:
+    async with web_rewriting(stack, {"/model/report": _set("report", "not an object")}) as web:
+        page = await web.get("/model", params={"lang": "en"})
+        assert page.status_code == 200 and SCORING_DOWN in text_of(page.text) and no_traceback(page.text)
