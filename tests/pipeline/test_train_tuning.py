@@ -41,6 +41,7 @@ def test_report_carries_baseline_tuning_and_calibration_as_agreed(tuned: trainin
     assert t.keys() >= {"budget_minutes", "trials", "best_params", "best_auc", "chosen"}
     assert t["budget_minutes"] == SMALL.tune_minutes and t["chosen"] in ("tuned", "baseline")
     assert t["trials"] >= 1  # today's configuration is always tried first
+    assert t["best_trial_fit_seconds"] > 0 and t["baseline_fit_seconds"] > 0 and t["stopped"] >= 0
     assert set(t["best_params"]) == {"depth", "learning_rate", "l2_leaf_reg", "border_count", "boosting_type",
                                      "auto_class_weights"}
     cal = report["calibration"]
