@@ -114,3 +114,6 @@ def _print_summary(version: str, path: Path, r: dict[str, Any]) -> None:
         t = r["tuning"]
         typer.echo(f"  tuning: {t['trials']} trials ({t['pruned']} pruned) in {t['seconds']:.0f} s, chosen "
                    f"{t['chosen']}; AUC {r['auc']:.4f} vs CatBoost defaults {r['baseline_auc']:.4f}")
+        if "baseline_fit_seconds" in t:
+            typer.echo(f"  outer fits: best trial {t['best_trial_fit_seconds']:.0f} s, CatBoost defaults "
+                       f"{t['baseline_fit_seconds']:.0f} s")

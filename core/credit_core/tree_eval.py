@@ -16,17 +16,25 @@ credit_core.category_hash), with CatBoost's own rules:
 tests/core/test_tree_eval.py checks the result against CatBoost's own predictions, bit for bit, and the
 scoring service checks it again on every model it loads.
 
-Models with splits this does not know (CTRs of high-cardinality categories, text or embedding features,
-non-symmetric trees, multi-class) give `None` from `compile_model`: their callers keep CatBoost's path.
+Models with splits this does not know (CTRs: target statistics of categories with more values than
+`one_hot_max_size`, and of category combinations; text or embedding features, non-symmetric trees, multi-class)
+give `None` from `compile_model`, and `compile_or_reason` says which property declined them: their callers keep
+CatBoost's path and say why. CatBoost's default settings (one_hot_max_size 2, max_ctr_complexity 4) make CTRs of
+this catalogue's categoricals, so a model shipped as "CatBoost's defaults" by the tuning is scored by CatBoost;
+the product's own configuration one-hot encodes categories of up to 10 values, but a larger training set can still
+split on a CTR of a category with more (ORGANIZATION_TYPE, OCCUPATION_TYPE: 72 of 2,184 splits of the model
+tuned on 50k generated clients), and that model is scored by CatBoost too.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from catboost import CatBoost
@@ -95,33 +103,38 @@ class TreeEnsemble:
 def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_names: Sequence[str]
                   ) -> TreeEnsemble | None:
     """The model as a TreeEnsemble reading columns by name, or None if it uses what this module does not know."""
+    compiled = compile_or_reason(model, numeric_names, categorical_names)
+    return compiled if isinstance(compiled, TreeEnsemble) else None
+
+
+def compile_or_reason(model: CatBoost, numeric_names: Sequence[str], categorical_names: Sequence[str]
+                      ) -> TreeEnsemble | str:
+    """The model as a TreeEnsemble, or why not (one sentence naming the model property this module lacks)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.json"
         model.save_model(str(path), format="json")
         spec = json.loads(path.read_text())
-    if set(spec) - {"features_info", "model_info", "oblivious_trees", "scale_and_bias"}:
-        return None  # e.g. non-symmetric trees
+    for tree in spec.get("oblivious_trees") or []:
+        tree["splits"] = tree["splits"] or []  # a tree without splits (one leaf) has `null` there
+    reason = _unsupported(spec)
+    if reason is not None:
+        return reason
     info = spec["features_info"]
-    if set(info) - {"float_features", "categorical_features"} or not spec.get("oblivious_trees"):
-        return None
     scale, biases = spec["scale_and_bias"]
-    if len(biases) != 1:
-        return None  # multi-dimensional output
     numeric_index = {name: j for j, name in enumerate(numeric_names)}
     categorical_index = {name: j for j, name in enumerate(categorical_names)}
     try:
         float_col = {f["feature_index"]: numeric_index[f["feature_id"]] for f in info["float_features"]}
         cat_col = {f["feature_index"]: categorical_index[f["feature_id"]] for f in info.get("categorical_features", [])}
-    except KeyError:
-        return None  # the model reads a column these names do not have
+    except KeyError as missing:
+        return f"the model reads a column the feature catalogue does not have ({missing})"
     nan_is_right = np.zeros(len(numeric_names), dtype=bool)
     for f in info["float_features"]:
         nan_is_right[float_col[f["feature_index"]]] = f.get("nan_value_treatment") == "AsTrue"
 
     trees = spec["oblivious_trees"]
-    if any(s["split_type"] not in SUPPORTED_SPLITS for t in trees for s in t["splits"]) or any(
-            len(t["leaf_values"]) != 2 ** len(t["splits"]) for t in trees):
-        return None
+    if any(len(t["leaf_values"]) != 2 ** len(t["splits"]) for t in trees):
+        return "trees whose leaf count is not 2 ** depth"
     indicators: dict[tuple[int, int], int] = {}  # (categorical column, hash) -> indicator
     # CatBoost may stop a tree short of the model's depth: its missing levels compare with +inf (never true,
     # bit 0) and its leaves are padded with zeros that its leaf indexes then never reach.
@@ -145,3 +158,26 @@ def compile_model(model: CatBoost, numeric_names: Sequence[str], categorical_nam
         onehot_value=np.array([value for _, value in indicators], dtype=np.int64),
         leaf_values=leaf_values, scale=float(scale), bias=float(biases[0]),
     )
+
+
+def _unsupported(spec: dict[str, Any]) -> str | None:
+    """Why the evaluator cannot run a model given as CatBoost's JSON, or None."""
+    trees = spec.get("oblivious_trees")
+    if not trees:
+        return "non-symmetric trees (grow_policy Depthwise or Lossguide): the evaluator walks oblivious trees only"
+    splits = [s["split_type"] for t in trees for s in t["splits"]]
+    unknown = Counter(kind for kind in splits if kind not in SUPPORTED_SPLITS)
+    if unknown.get("OnlineCtr"):
+        ctrs = spec.get("features_info", {}).get("ctrs", [])
+        combined = ", some on combinations of categories" if any(len(c.get("elements", [])) > 1 for c in ctrs) else ""
+        return (f"CTR splits: {unknown['OnlineCtr']} of {len(splits)} splits read target statistics of categories "
+                f"(categories with more values than one_hot_max_size{combined}), which the evaluator does not compute")
+    if unknown:
+        return f"split kinds the evaluator does not know: {', '.join(sorted(unknown))}"
+    extra = set(spec) - {"features_info", "model_info", "oblivious_trees", "scale_and_bias", "ctr_data"}
+    extra |= set(spec.get("features_info", {})) - {"float_features", "categorical_features", "ctrs"}
+    if extra:
+        return f"model parts the evaluator does not know: {', '.join(sorted(extra))}"
+    if len(spec["scale_and_bias"][1]) != 1:
+        return "a multi-dimensional output (multi-class)"
+    return None

@@ -87,3 +87,13 @@ def test_models_with_ctr_splits_are_declined() -> None:
 def test_a_model_reading_unknown_columns_is_declined() -> None:
     model, _ = _fit("Min", one_hot_max_size=10, depth=3)
     assert tree_eval.compile_model(model, ["income", "age"], CATEGORICAL) is None
+
+
+def test_a_declined_model_comes_with_the_reason() -> None:
+    model, _ = _fit("Min", one_hot_max_size=1, depth=4)
+    reason = tree_eval.compile_or_reason(model, NUMERIC, CATEGORICAL)
+    assert isinstance(reason, str) and reason.startswith("CTR splits") and "one_hot_max_size" in reason
+    unknown = tree_eval.compile_or_reason(_fit("Min", one_hot_max_size=10, depth=3)[0], ["income", "age"], CATEGORICAL)
+    assert isinstance(unknown, str) and "ratio" in unknown
+    compiled, _ = _fit("Min", one_hot_max_size=10, depth=3)
+    assert isinstance(tree_eval.compile_or_reason(compiled, NUMERIC, CATEGORICAL), tree_eval.TreeEnsemble)

@@ -200,10 +200,36 @@ def _train_with_truth(data: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return data[homecredit.TRAIN_FILE].join(data["truth.csv"], on="SK_ID_CURR")
 
 
+def expected_auc(pd_: np.ndarray) -> float:
+    """The AUC the true PDs have in expectation when each label is drawn from its own PD (ratio of expectations over
+    every (defaulter, non-defaulter) pair): the oracle's strength without the luck of one draw of the labels."""
+    p = np.sort(pd_)
+    non_defaults_below = np.cumsum(1 - p) - (1 - p)
+    return float((p * non_defaults_below).sum() / (p.sum() * (1 - p).sum() - (p * (1 - p)).sum()))
+
+
+def auc_standard_error(auc: float, positives: int, negatives: int) -> float:
+    """Hanley & McNeil (1982)."""
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    return float(np.sqrt((auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc))
+                         / (positives * negatives)))
+
+
 def test_oracle_auc_is_realistic(data: dict[str, pl.DataFrame]) -> None:
+    """The realism band holds for the truth itself, not for one draw of the labels. Real rows: the strongest model
+    on them reaches ~0.80 (application columns alone 0.76-0.77, issue 18), so the truth must do better; 0.87 caps
+    how much easier than real data the generator may be (its models reach 0.97-0.99 x the oracle). The realized
+    AUC moves by its sampling error around the expected one (~0.006 at 20k clients): at 20k, seeds 2024/1/2/3
+    gave 0.8559/0.8655/0.8672/0.8652 for expected 0.8605/0.8609/0.8628/0.8618 (50k seed 3: 0.8606 vs 0.8621;
+    356k seed 1: 0.8636 vs 0.8627), so one draw could cross 0.87 while the truth stays at 0.861-0.863: the band
+    is checked on the expectation, and the draw within 4 standard errors of it."""
     train = _train_with_truth(data)
-    auc = rank_auc(train["PD"].to_numpy(), train["TARGET"].to_numpy())
-    assert 0.78 < auc < 0.87  # a strong model on the real data reaches ~0.80: the truth is better, not perfect
+    pd_, target = train["PD"].to_numpy(), train["TARGET"].to_numpy()
+    expected = expected_auc(pd_)
+    assert 0.80 < expected < 0.87
+    auc = rank_auc(pd_, target)
+    positives = int(target.sum())
+    assert abs(auc - expected) < 4 * auc_standard_error(expected, positives, len(target) - positives)
 
 
 def _history_features(data: dict[str, pl.DataFrame]) -> pl.DataFrame:

@@ -3,6 +3,8 @@ the report keys of the contract (HELPERS.md) and the engineered features' effect
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from catboost import CatBoostClassifier, Pool
 
 from credit_core import features, model, tree_eval
 from credit_pipeline import train as training
-from credit_pipeline.train import calibration, tuning
+from credit_pipeline.train import calibration, fit, tuning
 from credit_pipeline.train.pipeline import fit_params
 from tests.core.test_model import labelled_features
 
@@ -39,6 +41,7 @@ def test_report_carries_baseline_tuning_and_calibration_as_agreed(tuned: trainin
     assert t.keys() >= {"budget_minutes", "trials", "best_params", "best_auc", "chosen"}
     assert t["budget_minutes"] == SMALL.tune_minutes and t["chosen"] in ("tuned", "baseline")
     assert t["trials"] >= 1  # today's configuration is always tried first
+    assert t["best_trial_fit_seconds"] > 0 and t["baseline_fit_seconds"] > 0 and t["stopped"] >= 0
     assert set(t["best_params"]) == {"depth", "learning_rate", "l2_leaf_reg", "border_count", "boosting_type",
                                      "auto_class_weights"}
     cal = report["calibration"]
@@ -134,3 +137,47 @@ def test_search_space_maps_onto_catboost_parameters() -> None:
     assert "auto_class_weights" not in config.catboost_params()
     assert config.default_params().keys() == {"loss_function", "random_seed", "thread_count", "allow_writing_files",
                                               "verbose"}
+
+
+def _search_pool(frame: pl.DataFrame) -> tuple[Pool, np.ndarray]:
+    data = training.from_frame(frame)
+    return fit.make_pool(data.frame, data.target, data.feature_names, data.categorical_features), data.target
+
+
+def test_a_trial_stopped_by_the_deadline_ends_the_search_quietly(frame: pl.DataFrame, capfd: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget running out mid-trial is not an error a user can act on: no Optuna warning nor traceback, the
+    trial is dropped and counted, the search ends there (not when Optuna next checks its timeout)."""
+    pool, y = _search_pool(frame)
+    # A deadline far away (the stop is simulated) and the progress bar on, as `credit train` runs it.
+    config = dataclasses.replace(SMALL.for_rows(len(y)), tune_minutes=10.0, progress=True)
+    real, calls = tuning._fold_auc, []
+
+    def out_of_time_after_the_first_trial(*args: Any) -> tuple[float, int]:
+        calls.append(1)
+        if len(calls) > config.tune_folds + 1:
+            pytest.fail("the search went on after its deadline")  # a BaseException: Optuna cannot swallow it
+        if len(calls) > config.tune_folds:  # trial 0 (today's configuration) scores its folds, then time is up
+            raise tuning._OutOfTime
+        return real(*args)
+
+    monkeypatch.setattr(tuning, "_fold_auc", out_of_time_after_the_first_trial)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an ExperimentalWarning (or any other) would fail the test
+        found = tuning.search(pool, y, np.arange(len(y)), config)
+    err = capfd.readouterr().err
+    assert (len(found.trials), len(calls)) == (1, config.tune_folds + 1)
+    pass
+    assert "failed" not in err and "Traceback" not in err and "[W " not in err and "Warning" not in err
+
+
+def test_a_real_error_in_a_trial_still_propagates(frame: pl.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    pool, y = _search_pool(frame)
+    config = dataclasses.replace(SMALL.for_rows(len(y)), tune_minutes=10.0)
+
+    def broken(*args: Any) -> tuple[float, int]:
+        raise RuntimeError("CatBoost failed")
+
+    monkeypatch.setattr(tuning, "_fold_auc", broken)
+    with pytest.raises(RuntimeError, match="CatBoost failed"):
+        tuning.search(pool, y, np.arange(len(y)), config)

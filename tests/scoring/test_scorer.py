@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -9,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from catboost import CatBoostClassifier
 
-from credit_core import db, feature_store, model, registry, tree_eval
+from credit_core import db, feature_store, features, model, registry, tree_eval
 from credit_core.scoring import scorer as scorer_module
 from credit_core.scoring.application_features import application_hash
 from credit_core.scoring.scorer import Scorer
@@ -36,7 +38,7 @@ async def test_scores_are_catboosts_own_on_both_paths(scoring_env: ScoringEnv, m
     assert compiled.compiled_evaluator
     assert compiled.predict(records).probabilities == expected
 
-    monkeypatch.setattr(tree_eval, "compile_model", lambda *args: None)
+    monkeypatch.setattr(tree_eval, "compile_or_reason", lambda *args: "declined for the test")
     declined = Scorer(model.ModelBundle.load(row.path))
     assert not declined.compiled_evaluator and declined.needs_categories
     for some in (records[:3], records):  # object-array Pool for a few rows, DataFrame above SMALL_BATCH
@@ -55,13 +57,13 @@ async def test_a_model_loading_in_the_background_is_scored_by_catboost_until_com
     expected = Scorer(model.ModelBundle.load(row.path)).predict(records).probabilities
 
     release = threading.Event()
-    checked = scorer_module.checked_ensemble
+    checked = scorer_module.evaluator_or_reason
 
-    def slow_check(bundle: model.ModelBundle) -> tree_eval.TreeEnsemble | None:
+    def slow_check(bundle: model.ModelBundle) -> tree_eval.TreeEnsemble | str:
         assert release.wait(30)
         return checked(bundle)
 
-    monkeypatch.setattr(scorer_module, "checked_ensemble", slow_check)
+    monkeypatch.setattr(scorer_module, "evaluator_or_reason", slow_check)
     scorer = Scorer(model.ModelBundle.load(row.path), compile_in_background=True)  # returns at once
     assert not scorer.compiled_evaluator and scorer.needs_categories
     assert scorer.predict(records).probabilities == expected  # CatBoost meanwhile
@@ -134,3 +136,24 @@ def test_batched_application_features_equal_one_by_one() -> None:
     ]
     one_by_one = pl.concat([features_for_application(a, h) for a, h in apps], how="vertical_relaxed")
     assert_frame_equal(application_features(apps), one_by_one, check_dtypes=False)
+
+
+def test_a_model_with_ctr_splits_is_scored_by_catboost_and_says_why_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """CatBoost's default settings (what the tuning ships when the defaults win) make CTR splits of categories: the
+    fallback to CatBoost is named, logged once as a warning, and kept for /readyz."""
+    _bundle.train(tmp_path, "ctr-1")
+    frame = _bundle.random_features(400, seed=3)
+    cats = list(features.CATEGORICAL_FEATURES)
+    target = (frame[cats[0]] == "A").fill_null(False).to_numpy().astype(int)  # the trees must read it via a CTR
+    ctr = CatBoostClassifier(iterations=20, depth=3, one_hot_max_size=1, verbose=0, random_seed=0, thread_count=1,
+                             allow_writing_files=False)
+    ctr.fit(model.model_frame(frame, list(features.FEATURE_NAMES), cats).to_pandas(), target, cat_features=cats)
+    ctr.save_model(str(tmp_path / model.MODEL_FILE))
+    with caplog.at_level(logging.INFO, logger="credit.scoring"):
+        scorer = Scorer(model.ModelBundle.load(tmp_path))
+    assert scorer.evaluator == "catboost" and not scorer.compiled_evaluator and scorer.needs_categories
+    assert scorer.evaluator_fallback is not None and scorer.evaluator_fallback.startswith("CTR splits")
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "ctr-1" in warnings[0].getMessage() and "CTR splits" in warnings[0].getMessage()

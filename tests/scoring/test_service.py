@@ -30,6 +30,7 @@ async def test_open_endpoints(app: FastAPI, client: httpx.AsyncClient) -> None:
         assert (await anonymous.get("/healthz")).json() == {"status": "ok", "model_version": "tiny-1"}
         ready = await anonymous.get("/readyz")
         assert ready.status_code == 200 and ready.json()["model_version"] == "tiny-1"
+        assert ready.json()["evaluator"] in ("compiled", "compiling") and ready.json()["evaluator_fallback"] is None
         metrics = await anonymous.get("/metrics")
         assert metrics.status_code == 200
         assert 'model_active_info{service="scoring",version="tiny-1"} 1.0' in metrics.text

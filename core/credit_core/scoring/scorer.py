@@ -7,8 +7,10 @@ Everything that makes a score fast sits behind it, so following one score needs 
   CatBoost (checked at load on the bundle's reference clients);
 - compiled in the background (`compile_in_background=True`, what the scoring service asks for when it loads or
   activates a model): CatBoost scores meanwhile, so neither startup nor an activation waits for numba;
-- the CatBoost fallback, for a model the evaluator cannot run (CTR splits) or that fails the check: a Pool over
-  an object array for a few rows (RecordDecoder), a polars frame above SMALL_BATCH.
+- the CatBoost fallback, for a model the evaluator cannot run (CTR splits: CatBoost's default settings, or
+  categories with more values than one_hot_max_size) or that fails the check: a Pool over an object array for a
+  few rows (RecordDecoder), a polars frame above SMALL_BATCH. Logged once as a warning with the reason, which
+  `Scorer.evaluator_fallback` keeps and the scoring service's /readyz shows.
 A Scorer belongs to one bundle and lives as long as it is served (the scoring service's ModelHolder holds it):
 nothing is cached per bundle elsewhere. The decision rule is credit_core.decision's (Scores.decided).
 """
@@ -46,6 +48,7 @@ class Scorer:
     def __init__(self, bundle: ModelBundle, *, compile_in_background: bool = False) -> None:
         self.bundle = bundle
         self._ensemble: tree_eval.TreeEnsemble | None = None  # set once, by _compile
+        self.evaluator_fallback: str | None = None  # why CatBoost scores this model, once known (logged once)
         try:
             self._decoder: RecordDecoder | None = RecordDecoder(bundle)
         except KeyError:
@@ -68,6 +71,14 @@ class Scorer:
     def compiled_evaluator(self) -> bool:
         """Whether the compiled tree evaluator scores (else CatBoost itself)."""
         return self._ensemble is not None
+
+    @property
+    def evaluator(self) -> str:
+        """What scores now: "compiled" (the tree evaluator), "compiling" (CatBoost until it is ready) or "catboost"
+        (for good: `evaluator_fallback` says why). Shown by the scoring service's /readyz."""
+        if self._ensemble is not None:
+            return "compiled"
+        return "catboost" if self.compiled.is_set() else "compiling"
 
     @property
     def needs_categories(self) -> bool:
@@ -118,7 +129,11 @@ class Scorer:
 
     def _compile(self) -> None:
         try:
-            self._ensemble = checked_ensemble(self.bundle)
+            compiled = evaluator_or_reason(self.bundle)
+            if isinstance(compiled, str):
+                self.evaluator_fallback = compiled
+            else:
+                self._ensemble = compiled
         finally:
             self.compiled.set()
 
@@ -159,15 +174,23 @@ def _filled(categorical: Sequence[Sequence[str | None]]) -> list[list[str]]:
 def checked_ensemble(bundle: ModelBundle) -> tree_eval.TreeEnsemble | None:
     """The bundle's model as a tree evaluator, if it can be one and it gives CatBoost's very probabilities on
     the bundle's reference clients (a sample of its training set); otherwise None: CatBoost scores."""
+    compiled = evaluator_or_reason(bundle)
+    return None if isinstance(compiled, str) else compiled
+
+
+def evaluator_or_reason(bundle: ModelBundle) -> tree_eval.TreeEnsemble | str:
+    """checked_ensemble's answer, or why CatBoost must score this model (logged as a warning: the CatBoost path
+    costs ~0.5 ms of CPU a client against ~1.5 µs, so an operator should know and see why)."""
     version = bundle.version
     try:
-        ensemble = tree_eval.compile_model(bundle.model, features.NUMERIC_FEATURES, features.CATEGORICAL_FEATURES)
-    except Exception:  # an optimisation only: never let it stop a model from being served
-        log.exception("model %s: the tree evaluator failed to compile it; CatBoost scores", version)
-        return None
-    if ensemble is None:
-        log.info("model %s: splits the tree evaluator does not know (CTRs); CatBoost scores", version)
-        return None
+        compiled = tree_eval.compile_or_reason(bundle.model, features.NUMERIC_FEATURES, features.CATEGORICAL_FEATURES)
+    except Exception as exc:  # an optimisation only: never let it stop a model from being served
+        log.exception("model %s: the tree evaluator failed to compile it; CatBoost scores (slower)", version)
+        return f"the tree evaluator failed to compile it: {exc!r}"
+    if isinstance(compiled, str):
+        log.warning("model %s is scored by CatBoost, not the compiled tree evaluator (slower): %s", version, compiled)
+        return compiled
+    ensemble = compiled
     reference_file = Path(bundle.path) / model.REFERENCE_FILE
     if reference_file.exists():
         reference = pl.read_parquet(reference_file).head(REFERENCE_CHECK_ROWS)
@@ -177,6 +200,6 @@ def checked_ensemble(bundle: ModelBundle) -> tree_eval.TreeEnsemble | None:
         if ensemble.predict_proba(numeric, hashes).tolist() != expected.tolist():
             log.error("model %s: the tree evaluator disagrees with CatBoost on its reference clients; "
                       "CatBoost scores", version)
-            return None
+            return "the tree evaluator disagrees with CatBoost on the bundle's reference clients"
     log.info("model %s: scored by the compiled tree evaluator", version)
     return ensemble

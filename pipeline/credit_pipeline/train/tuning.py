@@ -6,8 +6,11 @@ few dozen trials, said in the card). At most `tune_rows` of them, stratified, ar
 
 Each trial fits one configuration on every inner fold (early stopping on a subset carved out of the fold's
 training part, as everywhere in training), and is scored by the mean inner AUC. A trial that trails the median
-after its first fold is pruned; one still running at the deadline is stopped and dropped, so the search ends
-within its budget. Today's fixed configuration is the first trial (always completed, even past the budget), so
+after its first fold is pruned; one still running at the deadline is stopped and dropped (counted as `stopped`,
+reported as pruned to Optuna, which then ends the study), so the search ends within its budget. Optuna itself says
+nothing a user could act on: its logger is kept at WARNING (a stopped trial is not a failure, so it no longer
+prints one with a traceback) and its experimental-API notices are silenced during the search; any other error in
+a trial still propagates. Today's fixed configuration is the first trial (always completed, even past the budget), so
 the search can only improve on it. CatBoost's defaults are not scored here: one fit of them (1,000 depth-6 trees
 with feature combinations) costs several trials, and the pipeline compares them with the best trial on the
 evaluation rows anyway (pipeline.py); scoring them on the inner folds as well took 70 % of an 8-minute budget at
@@ -17,6 +20,7 @@ evaluation rows anyway (pipeline.py); scoring them on the inner folds as well to
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,6 +45,7 @@ class Tuning:
     folds: int
     trials: list[dict[str, Any]] = field(default_factory=list)  # every finished trial: params, auc, trees, s
     pruned: int = 0
+    stopped: int = 0  # trials cut short by the deadline (dropped)
     seconds: float = 0.0
 
     @property
@@ -54,6 +59,7 @@ class Tuning:
             "budget_minutes": self.budget_minutes,
             "trials": len(self.trials),
             "pruned": self.pruned,
+            "stopped": self.stopped,
             "best_params": best["params"] if best else None,
             "best_auc": best["auc"] if best else None,
             "chosen": chosen,
@@ -108,7 +114,14 @@ def search(pool: Pool, y: np.ndarray, indices: np.ndarray, config: TrainConfig) 
         trial_deadline = deadline if trial.number > 0 else float("inf")
         aucs, trees = [], []
         for k, (train_idx, test_idx) in enumerate(folds):
-            auc, n_trees = _fold_auc(pool, y, train_idx, test_idx, candidate, trial_deadline)
+            try:
+                auc, n_trees = _fold_auc(pool, y, train_idx, test_idx, candidate, trial_deadline)
+            except _OutOfTime:
+                # Not a failure (Optuna would log one, traceback included): the budget is spent, the trial is
+                # dropped and the study ends here.
+                result.stopped += 1
+                trial.study.stop()
+                raise optuna.TrialPruned("stopped at the search's deadline") from None
             aucs.append(auc)
             trees.append(n_trees)
             trial.report(float(np.mean(aucs)), k)
@@ -120,16 +133,26 @@ def search(pool: Pool, y: np.ndarray, indices: np.ndarray, config: TrainConfig) 
                               "seconds": round(time.monotonic() - trial_started, 1)})
         return value
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=config.seed),
-                                pruner=optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=0))
-    study.enqueue_trial(current_params(config))
-    study.optimize(objective, n_trials=1, show_progress_bar=False)
-    remaining = deadline - time.monotonic()
-    if remaining > 0:
-        study.optimize(objective, timeout=remaining, catch=(_OutOfTime,), show_progress_bar=config.progress)
+    quiet_optuna()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=config.seed),
+                                    pruner=optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=0))
+        study.enqueue_trial(current_params(config))
+        study.optimize(objective, n_trials=1, show_progress_bar=False)
+        remaining = deadline - time.monotonic()
+        if remaining > 0:
+            study.optimize(objective, timeout=remaining, show_progress_bar=config.progress)
     result.seconds = round(time.monotonic() - started, 1)
     return result
+
+
+def quiet_optuna() -> None:
+    """Optuna's own log at WARNING: its per-trial INFO lines (and pruned trials) would interleave with the progress
+    bars; the search's progress is the bar and the report."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
 class _OutOfTime(Exception):
