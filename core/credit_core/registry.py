@@ -8,7 +8,7 @@ transaction-level advisory lock so that two concurrent activations queue instead
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,23 +53,30 @@ async def register(session: AsyncSession, bundle_meta: Mapping[str, Any], activa
         .values(version=bundle_meta["version"], is_active=False, **values)
         .on_conflict_do_update(index_elements=[ModelVersion.version], set_=values)
     )
-    try:
+
+    async def change() -> str:
         await session.execute(statement)
         if activate:
             await _activate(session, bundle_meta["version"])
-        await session.commit()
-    except BaseException:
-        await session.rollback()
-        raise
-    row = await session.get(ModelVersion, bundle_meta["version"], populate_existing=True)
-    assert row is not None
-    return row
+        return str(bundle_meta["version"])
+
+    return await _committed(session, change)
 
 
 async def activate(session: AsyncSession, version: str) -> ModelVersion:
     """Make `version` the one active model (one transaction); raise UnknownModelVersion if it is not registered."""
-    try:
+
+    async def change() -> str:
         await _activate(session, version)
+        return version
+
+    return await _committed(session, change)
+
+
+async def _committed(session: AsyncSession, change: Callable[[], Awaitable[str]]) -> ModelVersion:
+    """Run `change` (it returns the version it touched) as one transaction, then read that version's fresh row."""
+    try:
+        version = await change()
         await session.commit()
     except BaseException:
         await session.rollback()
@@ -132,20 +139,17 @@ class NoChallenger(LookupError):
 async def promote(session: AsyncSession) -> ModelVersion:
     """Make the challenger the active version (the services' usual hot activation) and stop shadowing it, in one
     transaction; the former champion is simply no longer served."""
-    try:
+
+    async def change() -> str:
         await session.execute(sa.select(sa.func.pg_advisory_xact_lock(_ACTIVATION_LOCK)))
         version = await session.scalar(sa.select(ModelVersion.version).where(ModelVersion.is_challenger))
         if version is None:
             raise NoChallenger
         await session.execute(sa.update(ModelVersion).where(ModelVersion.is_challenger).values(is_challenger=False))
         await _activate(session, version, locked=True)
-        await session.commit()
-    except BaseException:
-        await session.rollback()
-        raise
-    row = await session.get(ModelVersion, version, populate_existing=True)
-    assert row is not None
-    return row
+        return version
+
+    return await _committed(session, change)
 
 
 def resolve_path(row: ModelVersion, models_dir: Path) -> Path:

@@ -4,26 +4,19 @@ app runs in-process against the stack's live services, with some answers rewritt
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from fastapi import Request
 
 from credit_web.backends import Backends
-from credit_web.config import WebSettings
-from credit_web.deps import get_backends
-from credit_web.main import create_app
+from tests.web._inprocess import signed_in_web
 from tests.web._panels import HX, chart_specs, clients_by_decision, no_traceback, text_of
 from tests.web._stack import Stack
 
 pytestmark = pytest.mark.slow
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SCORING_DOWN = "The scoring service is temporarily unavailable"
 EXPLAIN_DOWN = "The explanation service is temporarily unavailable"
 Rewrite = Callable[[Any], Any]
@@ -61,21 +54,7 @@ class _Rewriting:
 
 @asynccontextmanager
 async def web_rewriting(stack: Stack, rewrites: dict[str, Rewrite]) -> AsyncIterator[httpx.AsyncClient]:
-    settings = WebSettings(database_url=stack.database_url, service_api_key=stack.api_key,
-                           session_secret=secrets.token_urlsafe(32), scoring_url=stack.scoring_url,
-                           explain_url=stack.explain_url)
-    app = create_app(settings)
-
-    def rewriting_backends(request: Request) -> _Rewriting:
-        return _Rewriting(request.app.state.backends, rewrites)
-
-    app.dependency_overrides[get_backends] = rewriting_backends
-    async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                                       base_url="http://testserver", timeout=30) as client:
-        token = CSRF.search((await client.get("/login")).text).group(1)  # type: ignore[union-attr]
-        signed = await client.post("/login", data={"username": stack.advisor.username,
-                                                    "password": stack.advisor.password, "csrf_token": token})
-        assert signed.status_code == 303
+    async with signed_in_web(stack, lambda real: _Rewriting(real, rewrites)) as client:
         yield client
 
 

@@ -5,25 +5,19 @@ test replaced by a port nobody listens on (the shared stack keeps running for th
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from fastapi import Request
 
 from credit_web.backends import Backends, BackendUnavailable
-from credit_web.config import WebSettings
-from credit_web.deps import get_backends
-from credit_web.main import create_app
+from tests.web._inprocess import signed_in_web
 from tests.web._panels import HX, chart_specs, clients_by_decision, no_traceback, text_of
 from tests.web._stack import Stack, free_port
 
 pytestmark = pytest.mark.slow
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SCORING_DOWN = "The scoring service is temporarily unavailable"
 EXPLAIN_DOWN = "The explanation service is temporarily unavailable"
 
@@ -34,22 +28,10 @@ async def web_with(stack: Stack, *, scoring: bool, explain: bool, failing: froze
     """A signed-in client of an in-process web app whose scoring and/or explain URL points at a closed port, and
     whose scoring calls to the paths in `failing` find the service unreachable."""
     dead = f"http://127.0.0.1:{free_port()}"
-    settings = WebSettings(database_url=stack.database_url, service_api_key=stack.api_key,
-                           session_secret=secrets.token_urlsafe(32), backend_connect_timeout=0.5,
-                           scoring_url=stack.scoring_url if scoring else dead,
-                           explain_url=stack.explain_url if explain else dead)
-    app = create_app(settings)
-    if failing:
-        def failing_backends(request: Request) -> _Failing:
-            return _Failing(request.app.state.backends, failing)
-
-        app.dependency_overrides[get_backends] = failing_backends
-    async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                                       base_url="http://testserver", timeout=30) as client:
-        token = CSRF.search((await client.get("/login")).text).group(1)  # type: ignore[union-attr]
-        signed = await client.post("/login", data={"username": stack.advisor.username,
-                                                    "password": stack.advisor.password, "csrf_token": token})
-        assert signed.status_code == 303
+    wrap = (lambda real: _Failing(real, failing)) if failing else None
+    async with signed_in_web(stack, wrap, backend_connect_timeout=0.5,
+                             scoring_url=stack.scoring_url if scoring else dead,
+                             explain_url=stack.explain_url if explain else dead) as client:
         yield client
 
 
