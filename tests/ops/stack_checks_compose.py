@@ -12,6 +12,7 @@ import json
 import os
 import shlex
 import subprocess
+import time
 import uuid
 from functools import cache
 
@@ -97,3 +98,18 @@ def test_only_the_balancer_is_published() -> None:
         service, _, publishers = line.partition(" ")
         if service != "lb":
             assert "0.0.0.0" not in publishers and "::" not in publishers, line
+
+
+def test_a_decision_is_published_to_nats_by_the_relay() -> None:
+    """Scoring writes the decision's outbox row in its audit transaction; the events-relay service marks it
+    published once NATS JetStream has acknowledged it."""
+    request_id = str(uuid.uuid4())
+    decision = api_score(a_client(), request_id)
+    published = ""
+    for _ in range(60):
+        published = sql(f"SELECT e.published_at IS NOT NULL FROM decision_event e WHERE e.decision_id = "
+                        f"{int(decision['decision_id'])}")  # type: ignore[call-overload]
+        if published == "t":
+            break
+        time.sleep(1)
+    assert published == "t", f"decision {decision['decision_id']} not published (outbox row: {published!r})"

@@ -105,7 +105,7 @@ def test_compose_file_follows_the_compose_spec() -> None:
 
 def test_the_expected_services_and_only_the_balancer_published() -> None:
     services = compose()["services"]
-    assert set(services) == {"db", "lb", *APP_SERVICES, "prometheus", "grafana"}
+    assert set(services) == {"db", "lb", *APP_SERVICES, "nats", "events-relay", "prometheus", "grafana"}
     published = [name for name, spec in services.items() if spec.get("ports")]
     assert published == ["lb", "grafana"]
     assert service("grafana")["profiles"] == ["observability"] == service("prometheus")["profiles"]
@@ -302,3 +302,17 @@ def test_copied_files_are_not_excluded_from_the_build_context() -> None:
                     relative = file.relative_to(context).as_posix()
                     assert not _ignored(relative, patterns), f"{relative} is copied but excluded by {ignore.name}"
     assert _ignored(".venv/bin/python", patterns) and _ignored(".git/HEAD", patterns)
+
+
+def test_decision_events_are_on_by_default_through_nats_and_the_relay() -> None:
+    """Issue 16: off in bin/run, on in compose: scoring gets EVENTS_URL (an empty value turns it off), the relay runs
+    the bootstrap image (which carries nats-py, tests/ops/test_lock.py) once the broker is healthy."""
+    for name in ("scoring", "events-relay"):
+        assert service(name)["environment"]["EVENTS_URL"] == "${EVENTS_URL-nats://nats:4222}"
+    relay = service("events-relay")
+    assert relay["command"] == ["credit", "events", "relay"] and relay["build"]["target"] == "bootstrap"
+    assert relay["depends_on"]["nats"] == {"condition": "service_healthy"}
+    assert "healthcheck" in service("nats") and "natsdata:/data" in service("nats")["volumes"]
+    local = YAML(typ="safe").load((COMPOSE.parent / "compose.local.yml").read_text())["services"]
+    assert local["nats"]["build"]["args"]["DEBIAN_IMAGE"].startswith("local/")  # builds with no registry
+    assert local["events-relay"]["build"]["args"]["PYTHON_IMAGE"].startswith("local/")

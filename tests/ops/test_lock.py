@@ -68,7 +68,7 @@ def test_each_service_gets_its_own_libraries() -> None:
     assert {"catboost", "numba"} <= set(scoring) and "altair" not in scoring and "jinja2" not in scoring
     assert {"altair", "jinja2", "argon2-cffi"} <= set(web) and not {"catboost", "numba", "numpy"} & set(web)
     assert {"catboost", "scikit-learn"} <= set(bootstrap)
-    assert "nats-py" in bootstrap  # compose's events relay (deploy/docker-compose.events.yml) runs this image
+    assert "nats-py" in bootstrap  # compose's events-relay service runs this image
     assert set(pinned("scoring")) == set(pinned("explain"))
 
 

@@ -15,6 +15,6 @@ def test_without_events_url_nothing_needs_a_broker() -> None:
 
 def test_with_events_url_the_relay_runs_as_in_compose() -> None:
     [relay] = run.workers(Settings(events_url="nats://127.0.0.1:4999"))
-    # deploy/docker-compose.events.yml's events-relay service runs `credit events relay` too.
+    # deploy/docker-compose.yml's events-relay service runs `credit events relay` too.
     assert relay.command() == [sys.executable, "-m", "credit_cli", "events", "relay"]
     assert relay.needs == "nats" and "nats://127.0.0.1:4999" in relay.describe
