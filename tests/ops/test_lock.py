@@ -80,3 +80,15 @@ def test_floors() -> None:
     dev = pinned("dev")
     assert tuple(int(p) for p in dev["catboost"].split(".")[:3]) >= (1, 2, 9)
     assert int(dev["altair"].split(".")[0]) >= 6
+
+
+def test_the_web_service_starts_without_the_packages_its_image_leaves_out() -> None:
+    """The web image has no numpy, CatBoost or scientific stack (see above): importing the web app must not pull
+    them in, whatever core module a web route comes to use (a chart once imported a numpy-based core module)."""
+    absent = ("numpy", "scipy", "catboost", "numba", "shap", "sklearn", "pandas", "pyarrow")
+    assert not set(absent) & set(pinned("web"))
+    probe = ("import sys\n"
+             f"for name in {absent!r}: sys.modules[name] = None  # importing any of them now fails\n"
+             "import credit_web.main\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -487,3 +487,10 @@ def test_every_chart_kind_draws_in_chromium(tiny: Any, report: dict[str, Any], t
     assert problems == []
     for name, marks in drawn.items():
         assert isinstance(marks, int) and marks > 10, (name, marks)
+
+
+def test_the_web_suppresses_cells_by_the_explain_services_rule() -> None:
+    from credit_core.explain import rates
+    from credit_web.charts import _base
+
+    assert _base.MIN_CELL == rates.MIN_CELL

@@ -13,7 +13,6 @@ import altair as alt
 from altair.utils import schemapi
 
 from credit_core import features
-from credit_core.explain import rates
 from credit_web import formatting
 from credit_web.i18n import features as i18n_features
 
@@ -28,8 +27,9 @@ SEQUENTIAL = "viridis"  # perceptually uniform and colour-blind safe
 DIVERGING = "blueorange"
 SUPPRESSED = "#D9D9D9"  # a cell too small to show its rate (greyed, with its explanation as text)
 # The explain service gives no rate (nor count of defaults) for a cell of fewer clients than this: a rate on a
-# handful of clients misleads, and a small cell could identify them.
-MIN_CELL = rates.MIN_CELL
+# handful of clients misleads, and a small cell could identify them. The same number as credit_core.explain.rates'
+# MIN_CELL, which the web cannot import (the web image carries no numpy); tests/web/test_charts.py checks they agree.
+MIN_CELL = 30
 
 
 def cell_rate(cell: dict[str, Any]) -> float | None:
