@@ -16,6 +16,7 @@ from fastapi import Request
 from credit_web.config import WebSettings
 from credit_web.deps import get_backends
 from credit_web.main import create_app
+from tests.web._panels import HX, no_traceback
 from tests.web._stack import Stack
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -40,3 +41,11 @@ async def signed_in_web(stack: Stack, backends: Callable[[Any], Any] | None = No
                                                     "password": stack.advisor.password, "csrf_token": token})
         assert signed.status_code == 303
         yield client
+
+
+async def get_ok(web: httpx.AsyncClient, path: str, **params: object) -> str:
+    """An htmx GET in English that must answer 200 without a traceback; its HTML."""
+    response = await web.get(path, params={**params, "lang": "en"}, headers=HX)
+    assert response.status_code == 200, response.text
+    assert no_traceback(response.text)
+    return response.text

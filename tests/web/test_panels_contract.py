@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from credit_web.backends import Backends
-from tests.web._inprocess import signed_in_web
-from tests.web._panels import HX, chart_specs, clients_by_decision, no_traceback, text_of
+from tests.web._inprocess import get_ok, signed_in_web
+from tests.web._panels import chart_specs, clients_by_decision, no_traceback, text_of
 from tests.web._stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -61,13 +61,6 @@ async def web_rewriting(stack: Stack, rewrites: dict[str, Rewrite]) -> AsyncIter
 @pytest.fixture(scope="module")
 def refused(stack: Stack) -> int:
     return clients_by_decision(stack)["refused"][-4]  # not one the decision or browser tests override
-
-
-async def get_ok(web: httpx.AsyncClient, path: str, **params: object) -> str:
-    response = await web.get(path, params={**params, "lang": "en"}, headers=HX)
-    assert response.status_code == 200, response.text
-    assert no_traceback(response.text)
-    return response.text
 
 
 @pytest.mark.parametrize("rewrite", [_without("probability_default"), _set("probability_default", "high")],

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from credit_web.backends import Backends, BackendUnavailable
-from tests.web._inprocess import signed_in_web
+from tests.web._inprocess import get_ok, signed_in_web
 from tests.web._panels import HX, chart_specs, clients_by_decision, no_traceback, text_of
 from tests.web._stack import Stack, free_port
 
@@ -53,13 +53,6 @@ class _Failing:
 @pytest.fixture(scope="module")
 def refused(stack: Stack) -> int:
     return clients_by_decision(stack)["refused"][-3]  # not one the decision or browser tests override
-
-
-async def get_ok(web: httpx.AsyncClient, path: str, **params: object) -> str:
-    response = await web.get(path, params={**params, "lang": "en"}, headers=HX)
-    assert response.status_code == 200, response.text
-    assert no_traceback(response.text)
-    return response.text
 
 
 async def test_explain_down_score_still_shows_with_a_notice(stack: Stack, refused: int) -> None:
