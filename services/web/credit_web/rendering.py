@@ -1,10 +1,10 @@
 """HTML rendering: one Jinja2 environment, the context every template gets, and locale-aware filters.
 
-Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's language), `words` (run-time
-words marked for extraction), `feature_label(name)`, `category(feature, code)`, `feature_value(name, value)`,
-`profile_value(field)`, `user`, `csrf_token`, `csrf_input`, `state` (the dashboard's URL state: client, a, b,
-lang), `state_url(path, **changes)`, `static_url(path)`, `gap(a, b)` and the filters `percent`, `money`,
-`number`, `datetime`, `date` (credit_web.formatting, Babel's dates).
+Every template sees `lang`, `_`/`pgettext`/`ngettext` (gettext in the reader's language), `words` (run-time words
+marked for extraction), `feature_label(name)`, `category(feature, code)`, `feature_value(name, value)`,
+`profile_value(field)`, `min_cell` (no rate under it), `user`, `csrf_token`, `csrf_input`, `state` (the dashboard's
+URL state: client, a, b, lang), `state_url(path, **changes)`, `static_url(path)`, `gap(a, b)` and the filters
+`percent`, `money`, `number`, `datetime`, `date` (credit_web.formatting, Babel's dates).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from credit_core import ids
 from credit_core.service.observability import request_id
 from credit_web import formatting, i18n
+from credit_web.charts._base import MIN_CELL
 from credit_web.deps import LANG_COOKIE, current_user, get_lang
 from credit_web.i18n import features as i18n_features
 from credit_web.i18n import words
@@ -206,7 +207,7 @@ def _build_templates() -> Jinja2Templates:
                        lang_name=lambda code: Locale.parse(code).get_display_name(code) or code)
     env.filters.update(percent=_percent, money=_money, number=_number, datetime=_datetime, date=_date)
     env.globals.update(gap=formatting.rounded_percent_points, state_url=_state_url, static_url=static_url,
-                       unique_id=unique_id, langs=i18n.LANGS)
+                       unique_id=unique_id, langs=i18n.LANGS, min_cell=MIN_CELL)
     env.trim_blocks, env.lstrip_blocks = True, True
     return templates
 

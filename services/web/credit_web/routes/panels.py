@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse
 
 from credit_core import features
 from credit_web import reasons as reasons_text
-from credit_web.charts._base import MIN_CELL
 from credit_web.deps import ClientParam, ExplainDep, LangDep, ScoringDep, SignedIn
 from credit_web.i18n import features as i18n_features
 from credit_web.rendering import render
@@ -157,7 +156,7 @@ async def similar(request: Request, explain: ExplainDep, lang: LangDep, client: 
     this_client = [_display(n, payload["client"].get(n), lang) for n in shown]
     return render(request, "partials/_similar.html", {
         "client": client, "payload": payload, "columns": columns, "rows": rows, "this_client": this_client,
-        "defaults": sum(1 for r in rows if r["defaulted"]), "min_cell": MIN_CELL,
+        "defaults": sum(1 for r in rows if r["defaulted"]),
     })
 
 
